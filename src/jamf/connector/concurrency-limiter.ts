@@ -1,0 +1,60 @@
+import { ApiError } from '../../errors';
+
+/**
+ * At most `max` tasks run at once; up to `maxQueue` more wait in FIFO order; beyond that a caller is
+ * refused at once with 503 and `Retry-After`, rather than piling up without bound.
+ */
+export class ConcurrencyLimiter {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly max: number, readonly maxQueue: number, private readonly describe: string) {}
+
+  /** Requests currently running and waiting. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.running, waiting: this.waiting.length };
+  }
+
+  /** Runs `task` when a slot is free; the slot is held until the returned promise settles. */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal);
+    try {
+      return await task();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Takes a slot, waiting in line for one. Every acquire must be followed by one release. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (this.running < this.max) {
+      this.running++;
+      return Promise.resolve();
+    }
+    if (this.waiting.length >= this.maxQueue) {
+      return Promise.reject(new ApiError(503,
+        `${this.describe} already has ${this.running} requests in flight and ${this.waiting.length} waiting; try again shortly.`,
+        undefined, { 'Retry-After': '1' }));
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.running++;
+        resolve();
+      };
+      const onAbort = (): void => {
+        const at = this.waiting.indexOf(grant);
+        if (at !== -1) this.waiting.splice(at, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(grant);
+    });
+  }
+
+  release(): void {
+    this.running--;
+    const next = this.waiting.shift();
+    if (next) next();
+  }
+}

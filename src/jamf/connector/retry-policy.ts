@@ -1,0 +1,37 @@
+/** Statuses worth another try: the gateway or Jamf is momentarily unavailable. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/** Connection failures worth another try (the request never got an answer). */
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export const MAX_ATTEMPTS = 3;
+const BASE_DELAY_MS = 100;
+const MAX_DELAY_MS = 2_000;
+
+/** Whether a thrown request error is a connection failure (retried) rather than a timeout or abort. */
+export function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_CODES.has(code);
+}
+
+/** Seconds or an HTTP date in `Retry-After`, as milliseconds from now; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * The wait before attempt `attempt + 1` (attempt counts from 1): exponential backoff with full jitter,
+ * `100 ms × 2^(attempt-1)` at most, capped at 2 s; a `Retry-After` from the server wins when it is longer.
+ */
+export function backoffMs(attempt: number, retryAfter: number | undefined, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
+  const jittered = Math.round(random() * ceiling);
+  return retryAfter !== undefined ? Math.max(retryAfter, jittered) : jittered;
+}

@@ -1,0 +1,64 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { parseBasicAuth, type IssuedToken, type TokenRegistry } from './auth';
+import { jsonReply, reply, type Reply } from './reply';
+
+/** The Jamf Pro API's error body for a bad or expired bearer token. */
+const INVALID_TOKEN_BODY = { httpStatus: 401, errors: [{ code: 'INVALID_TOKEN', description: 'Unauthorized', id: '0', field: null }] };
+/** The Jamf Pro API's error body for wrong Basic credentials. */
+const BAD_CREDENTIALS_BODY = { httpStatus: 401, errors: [] };
+
+function userTokenReply(tokens: TokenRegistry, kind: IssuedToken['kind']): Reply {
+  const issued = tokens.issue(kind);
+  return jsonReply(200, { token: issued.token, expires: new Date(issued.expiresAt).toISOString() });
+}
+
+function oauthError(status: number, error: string): Reply {
+  return reply(status, 'application/json;charset=UTF-8', JSON.stringify({ error }), { 'Cache-Control': 'no-store' });
+}
+
+/**
+ * `POST /api/oauth/token`, the client-credentials grant of Jamf's API clients. The client may
+ * authenticate in the form (as Jamf documents) or with HTTP Basic (RFC 6749 §2.3.1).
+ * @see https://datatracker.ietf.org/doc/html/rfc6749#section-4.4
+ */
+export function oauthToken(tokens: TokenRegistry, headers: IncomingHttpHeaders, body: Buffer): Reply {
+  if (!/^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i.test(headers['content-type'] ?? '')) {
+    return oauthError(400, 'invalid_request');
+  }
+  const form = new URLSearchParams(body.toString('utf8'));
+  if (form.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type');
+  const basic = parseBasicAuth(headers.authorization);
+  const clientId = basic?.username ?? form.get('client_id');
+  const clientSecret = basic?.password ?? form.get('client_secret');
+  if (!tokens.isClient(clientId, clientSecret)) return oauthError(401, 'invalid_client');
+  const issued = tokens.issue('oauth');
+  return reply(200, 'application/json;charset=UTF-8', JSON.stringify({
+    access_token: issued.token,
+    scope: 'api-role:1',
+    token_type: 'Bearer',
+    expires_in: tokens.ttlOf('oauth'),
+  }), { 'Cache-Control': 'no-store' });
+}
+
+/** `POST /api/v1/auth/token` with `Authorization: Basic …` → `{"token", "expires"}`. */
+export function userToken(tokens: TokenRegistry, headers: IncomingHttpHeaders): Reply {
+  const basic = parseBasicAuth(headers.authorization);
+  if (basic === undefined || !tokens.isUser(basic.username, basic.password)) return jsonReply(401, BAD_CREDENTIALS_BODY);
+  return userTokenReply(tokens, 'user');
+}
+
+/** `POST /api/v1/auth/keep-alive`: swaps a valid bearer token for a new one; the old one stops working. */
+export function keepAlive(tokens: TokenRegistry, headers: IncomingHttpHeaders): Reply {
+  const check = tokens.check(headers.authorization);
+  if (check.state !== 'valid') return jsonReply(401, INVALID_TOKEN_BODY);
+  tokens.revoke(check.token.token);
+  return userTokenReply(tokens, check.token.kind);
+}
+
+/** `POST /api/v1/auth/invalidate-token`: ends a valid bearer token (204). */
+export function invalidateToken(tokens: TokenRegistry, headers: IncomingHttpHeaders): Reply {
+  const check = tokens.check(headers.authorization);
+  if (check.state !== 'valid') return jsonReply(401, INVALID_TOKEN_BODY);
+  tokens.revoke(check.token.token);
+  return { status: 204, headers: {}, body: Buffer.alloc(0) };
+}

@@ -1,0 +1,53 @@
+import { pipeline } from 'node:stream';
+import type { RequestHandler } from 'express';
+import type { operations } from '../../../generated/mdm-users';
+import { ApiError } from '../../errors';
+import { toJamfUserXml } from '../../jamf/mapping/to-jamf';
+import { toNormalizedUser, toUnifiedUser, withoutFields } from '../../jamf/mapping/from-jamf';
+import { remoteQueryString } from '../../jamf/mapping/remote-query';
+import type { AccountRegistry } from '../accounts';
+
+type Operation = operations['updateMdmUser'];
+type Query = Operation['parameters']['query'];
+type Body = Operation['requestBody']['content']['application/json'];
+
+/** The media type of `truto_response_format=raw`: Jamf's JSON, unmapped. */
+export const RAW_MEDIA_TYPE = 'application/vnd.mdm-users.raw+json';
+
+/**
+ * `PATCH /unified/mdm/users/{id}`: maps the unified body to Jamf's `<user>` XML, writes it and reads the
+ * user back through the account's connector, and answers in the asked format. Runs after validation,
+ * so parameters and body have the spec's types; every failure goes to the error handler.
+ */
+export function updateUserHandler(accounts: AccountRegistry): RequestHandler {
+  return async (req, res) => {
+    const query = req.query as unknown as Query;
+    const body = req.body as Body;
+    const id = String(req.params.id);
+    const account = accounts.get(query.integrated_account_id);
+    if (!account) {
+      throw new ApiError(404, `No integrated account ${query.integrated_account_id} is configured on this server. Use the id of an account in its accounts file.`);
+    }
+    const xml = toJamfUserXml(body);
+    const at = req.originalUrl.indexOf('?');
+    const remoteQuery = remoteQueryString(at === -1 ? '' : req.originalUrl.slice(at + 1));
+    const format = query.truto_response_format ?? 'unified';
+
+    if (format === 'stream') {
+      const upstream = await account.connector.updateUserStream(id, xml, remoteQuery);
+      res.status(200).setHeader('content-type', upstream.contentType);
+      pipeline(upstream.body, res, (err) => {
+        if (err) req.log.warn({ err: { message: err.message } }, 'stream from Jamf ended early');
+      });
+      return;
+    }
+
+    const jamf = await account.connector.updateUser(id, xml, remoteQuery);
+    if (format === 'raw') {
+      res.status(200).type(RAW_MEDIA_TYPE).json(jamf);
+      return;
+    }
+    const user = format === 'normalized' ? toNormalizedUser(jamf.user) : toUnifiedUser(jamf.user);
+    res.status(200).json(withoutFields(user, query.truto_exclude_fields, query.truto_ignore_remote_data));
+  };
+}

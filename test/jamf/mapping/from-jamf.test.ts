@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listItems, splitFullName, toNormalizedUser, toUnifiedUser, USER_FIELDS, withoutFields, type JamfUser } from '../../../src/jamf/mapping/from-jamf';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', 'jamf', name), 'utf8');
+/** The real Jamf JSON user of the fixtures (`GET /JSSResource/users/id/1`). */
+const user28 = (JSON.parse(fixture('classic_user_get_by_id.json')) as { user: JamfUser }).user;
+/** The real Jamf XML user of the fixtures (id 6) in Jamf's JSON form. */
+const twanda: JamfUser = {
+  id: 6, name: 'Twanda9039', full_name: '', email: 'twanda@jamf.com', email_address: 'twanda@jamf.com', phone_number: '', position: '',
+  enable_custom_photo_url: false, custom_photo_url: '', ldap_server: { id: -1, name: 'None' }, extension_attributes: [], sites: [],
+  links: { computers: [{ id: 7, name: "Twanda's MacBook Air" }], peripherals: [], mobile_devices: [], vpp_assignments: [], total_vpp_code_count: 0 },
+};
+
+describe('toUnifiedUser', () => {
+  const cases: Array<{ name: string; given: JamfUser; want: Record<string, unknown> }> = [
+    { name: 'the fixture user 28 (JSON)', given: user28,
+      want: { id: '1', name: 'user28', first_name: 'User', last_name: '28', emails: [{ email: 'User28@email.com', is_primary: true }], remote_data: user28 } },
+    { name: 'the fixture user Twanda9039 (XML), empty full name', given: twanda,
+      want: { id: '6', name: 'Twanda9039', emails: [{ email: 'twanda@jamf.com', is_primary: true }], remote_data: twanda } },
+    { name: 'the first site as organization', given: { id: 2, name: 'x', sites: [{ id: 3, name: 'Main' }, { id: 4, name: 'Other' }] },
+      want: { id: '2', name: 'x', organization: { id: '3', name: 'Main' }, remote_data: { id: 2, name: 'x', sites: [{ id: 3, name: 'Main' }, { id: 4, name: 'Other' }] } } },
+    { name: 'a one-item list collapsed into an object (Jamf JSON quirk)', given: { id: 2, name: 'x', sites: { id: 3, name: 'Main' } },
+      want: { id: '2', name: 'x', organization: { id: '3', name: 'Main' }, remote_data: { id: 2, name: 'x', sites: { id: 3, name: 'Main' } } } },
+    { name: 'email_address when email is empty', given: { id: 2, name: 'x', email: '', email_address: 'e@x.com' },
+      want: { id: '2', name: 'x', emails: [{ email: 'e@x.com', is_primary: true }], remote_data: { id: 2, name: 'x', email: '', email_address: 'e@x.com' } } },
+    { name: 'custom_photo_url as avatar', given: { id: 2, name: 'x', custom_photo_url: 'https://example.com/a.png' },
+      want: { id: '2', name: 'x', avatar: 'https://example.com/a.png', remote_data: { id: 2, name: 'x', custom_photo_url: 'https://example.com/a.png' } } },
+    { name: 'a full name of three words', given: { id: 2, name: 'x', full_name: 'Mary Ann Smith' },
+      want: { id: '2', name: 'x', first_name: 'Mary', last_name: 'Ann Smith', remote_data: { id: 2, name: 'x', full_name: 'Mary Ann Smith' } } },
+  ];
+  it.each(cases)('maps $name', ({ given, want }) => {
+    expect(toUnifiedUser(given)).toEqual(want);
+  });
+
+  it('never invents is_active, created_at, updated_at or an email type', () => {
+    const unified = toUnifiedUser(user28);
+    expect(unified).not.toHaveProperty('is_active');
+    expect(unified).not.toHaveProperty('created_at');
+    expect(unified).not.toHaveProperty('updated_at');
+    expect(unified.emails?.[0]).not.toHaveProperty('type');
+  });
+});
+
+describe('toNormalizedUser', () => {
+  it('has every field in the spec order, null where Jamf has no value', () => {
+    const normalized = toNormalizedUser(twanda);
+    expect(Object.keys(normalized)).toEqual(USER_FIELDS);
+    expect(normalized).toEqual({
+      id: '6', name: 'Twanda9039', first_name: null, last_name: null, emails: [{ email: 'twanda@jamf.com', type: null, is_primary: true }],
+      organization: null, is_active: null, avatar: null, created_at: null, updated_at: null, remote_data: twanda,
+    });
+  });
+});
+
+describe('withoutFields', () => {
+  it('removes excluded fields, id and name included', () => {
+    expect(withoutFields(toUnifiedUser(user28), ['id', 'name'], false)).toEqual({
+      first_name: 'User', last_name: '28', emails: [{ email: 'User28@email.com', is_primary: true }], remote_data: user28 });
+  });
+  it('removes remote_data when told to ignore it', () => {
+    expect(withoutFields(toNormalizedUser(twanda), undefined, true)).not.toHaveProperty('remote_data');
+  });
+  it('returns the user as it is when nothing is excluded', () => {
+    const user = toUnifiedUser(user28);
+    expect(withoutFields(user, [], false)).toBe(user);
+  });
+});
+
+describe('helpers', () => {
+  it.each([
+    ['', {}], ['  ', {}], ['John', { first: 'John' }], ['John Doe', { first: 'John', last: 'Doe' }], [' John  Doe ', { first: 'John', last: 'Doe' }],
+  ])('splits %j', (given, want) => expect(splitFullName(given)).toEqual(want));
+  it.each([
+    [[{ id: 1 }], [{ id: 1 }]], [{ id: 1 }, [{ id: 1 }]], [{ site: { id: 1 } }, [{ id: 1 }]], [{ site: [{ id: 1 }, { id: 2 }] }, [{ id: 1 }, { id: 2 }]], ['', []], [{}, []], [null, []],
+  ])('reads the list %j', (given, want) => expect(listItems(given, 'site')).toEqual(want));
+});

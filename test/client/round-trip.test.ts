@@ -47,7 +47,7 @@ describe('client ⇄ validated server round trip', () => {
     expect(data).toEqual({ id: '23423523', name: 'jdoe2' });
     expect(seen).toEqual([{
       params: { id: '23423523' },
-      query: { integrated_account_id: accountId, truto_response_format: 'unified', truto_exclude_fields: ['id', 'name'], remote_query: { foo: 'bar' }, ...defaults },
+      query: { ...defaults, integrated_account_id: accountId, truto_response_format: 'unified', truto_exclude_fields: ['id', 'name'], remote_query: { foo: 'bar' } },
       body: { name: 'jdoe2' },
     }]);
   });

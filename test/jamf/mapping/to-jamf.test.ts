@@ -2,7 +2,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { ApiError } from '../../../src/errors';
 import { primaryEmail, singularOf, toJamfUserXml, type UpdateUserRequest } from '../../../src/jamf/mapping/to-jamf';
 
-const parser = new XMLParser({ parseTagValue: false, trimValues: false, isArray: (_name, path) => /\.(site|extension_attribute)$/.test(path) });
+const parser = new XMLParser({ parseTagValue: false, trimValues: false, isArray: (name) => name === 'site' || name === 'extension_attribute' });
 
 describe('toJamfUserXml', () => {
   const cases: Array<{ name: string; given: UpdateUserRequest; want: string }> = [

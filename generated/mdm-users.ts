@@ -463,6 +463,45 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description The `Idempotency-Key` was already used with a different body or different parameters. Send a
+         *     new key for a new update.
+         */
+        UnprocessableContent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Too many requests: for this API token (`MDM_RATE_LIMIT_PER_TOKEN`, 500 per 10 s by default) or
+         *     for this integrated account (its `rate_limit`). Wait for `Retry-After` seconds.
+         */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description The Jamf instance of this integrated account already has as many requests in flight and
+         *     waiting as this server allows (its `max_concurrency` and `max_queue`), or the server is
+         *     shutting down. Try again after `Retry-After` seconds.
+         */
+        ServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description An unexpected failure of this server. The message never carries secrets; the `x-request-id` header identifies the request in the server's logs. */
         InternalServerError: {
             headers: {
@@ -495,6 +534,15 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description Makes a retried update safe: the first request with a key is carried out; a request with the
+         *     same key and the same body within 24 hours answers the stored response without writing to Jamf
+         *     again (`Idempotent-Replayed: true`). While the first is still running, a duplicate waits for it.
+         *     The same key with a different body (or parameters) answers 422. Use a fresh random value (such
+         *     as a UUID) per intended update.
+         * @example 0b7f6a4e-6c1f-4a51-9d0e-3f2a1c7b8e90
+         */
+        IdempotencyKey: string;
         /**
          * @description The Jamf Pro user id (the `id` of `/JSSResource/users/id/{id}`), as a string of digits.
          * @example 23423523
@@ -546,7 +594,13 @@ export interface components {
         RemoteQuery: Record<string, unknown>;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description Seconds to wait before trying again.
+         * @example 1
+         */
+        RetryAfter: number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -599,7 +653,17 @@ export interface operations {
                  */
                 remote_query?: components["parameters"]["RemoteQuery"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retried update safe: the first request with a key is carried out; a request with the
+                 *     same key and the same body within 24 hours answers the stored response without writing to Jamf
+                 *     again (`Idempotent-Replayed: true`). While the first is still running, a duplicate waits for it.
+                 *     The same key with a different body (or parameters) answers 422. Use a fresh random value (such
+                 *     as a UUID) per intended update.
+                 * @example 0b7f6a4e-6c1f-4a51-9d0e-3f2a1c7b8e90
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /**
                  * @description The Jamf Pro user id (the `id` of `/JSSResource/users/id/{id}`), as a string of digits.
@@ -638,8 +702,11 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
     };

@@ -106,11 +106,17 @@ export class SimulatorServer implements JamfSimulator {
   }
 
   close(): Promise<void> {
-    this.closed ??= new Promise<void>((resolve) => {
+    this.closed ??= (async () => {
       this.closing.abort();
-      this.server.close(() => resolve());
-      for (const socket of this.sockets) socket.destroy();
-    });
+      const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      const socketsClosed = [...this.sockets].map((socket) => new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.destroy();
+      }));
+      await Promise.all([serverClosed, ...socketsClosed]);
+      // Lets the responses of destroyed connections emit 'close' (and leave inFlight) before close() resolves.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    })();
     return this.closed;
   }
 

@@ -1,4 +1,4 @@
-import { XMLBuilder } from 'fast-xml-parser';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { startJamfSimulator, type JamfSimulator } from '../../../src/jamf/simulator';
 import { fixture, getUser, getUserJson, oauthToken, putUser, statusMessage } from './helpers';
 
@@ -137,6 +137,7 @@ describe('PUT /JSSResource/users/id/{id}', () => {
       '&amp; stays literal',
     ];
     const builder = new XMLBuilder({ processEntities: true, suppressEmptyNode: true });
+    const parser = new XMLParser({ parseTagValue: false, trimValues: false, processEntities: true });
 
     it.each(values)('round-trips %j byte for byte through PUT and GET', async (value) => {
       const body = builder.build({ user: { full_name: value, custom_note: value } }) as string;
@@ -145,8 +146,7 @@ describe('PUT /JSSResource/users/id/{id}', () => {
       expect(json.full_name).toBe(value);
       expect(json.custom_note).toBe(value);
       const xml = await (await getUser(sim, token, 23423523)).text();
-      const parsed = new (await import('fast-xml-parser')).XMLParser({ parseTagValue: false, trimValues: false, processEntities: true }).parse(xml) as { user: { full_name: string } };
-      expect(parsed.user.full_name).toBe(value);
+      expect((parser.parse(xml) as { user: { full_name: string } }).user.full_name).toBe(value);
     });
 
     it('reads numeric character references and CDATA sections', async () => {

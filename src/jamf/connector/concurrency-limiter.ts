@@ -36,6 +36,7 @@ export class ConcurrencyLimiter {
         `${this.describe} already has ${this.running} requests in flight and ${this.waiting.length} waiting; try again shortly.`,
         undefined, { 'Retry-After': '1' }));
     }
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const grant = (): void => {
         signal?.removeEventListener('abort', onAbort);
@@ -52,7 +53,9 @@ export class ConcurrencyLimiter {
     });
   }
 
+  /** Gives back a slot taken by {@link acquire}; the first waiter (if any) takes it over. */
   release(): void {
+    if (this.running <= 0) throw new Error('ConcurrencyLimiter.release() without a matching acquire()');
     this.running--;
     const next = this.waiting.shift();
     if (next) next();

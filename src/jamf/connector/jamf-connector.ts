@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
-import { RemoteError } from '../../errors';
+import { ApiError, RemoteError } from '../../errors';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { backoffMs, isConnectionError, MAX_ATTEMPTS, retryAfterMs, RETRYABLE_STATUSES } from './retry-policy';
 import { parseStatusPage } from './status-page';
@@ -12,6 +12,8 @@ export const DEFAULTS = { timeout_ms: 30_000, max_concurrency: 5, max_queue: 100
 const MAX_RAW_RESPONSE = 1 << 20;
 /** Jamf error statuses passed on to the caller as they are; other 4xx and all 5xx become 502. */
 const PASSED_ON = new Set([400, 401, 403, 404, 409]);
+/** undici's own timeouts: the answer did not come in time (504), like the deadline. */
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 type JamfResponse = Dispatcher.ResponseData;
 
@@ -19,11 +21,16 @@ type JamfResponse = Dispatcher.ResponseData;
 class Deadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
+  private readonly startedAt = Date.now();
   constructor(readonly ms: number) {
     this.timer = setTimeout(() => this.controller.abort(new Error(`deadline of ${ms} ms`)), ms);
   }
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+  /** Milliseconds left before it passes. */
+  remaining(): number {
+    return this.ms - (Date.now() - this.startedAt);
   }
   clear(): void {
     clearTimeout(this.timer);
@@ -61,12 +68,12 @@ export class JamfConnector implements JamfUsersConnector {
       connect: { timeout: Math.min(this.timeoutMs, 10_000) },
     });
     this.limiter = new ConcurrencyLimiter(connections, context.max_queue ?? DEFAULTS.max_queue, `Jamf instance ${this.origin}`);
-    this.tokens = new TokenProvider(context.auth, (request, signal) => this.fetchToken(request, signal), accountId);
+    this.tokens = new TokenProvider(context.auth, (request) => this.fetchToken(request), accountId);
   }
 
   async updateUser(id: string, xml: string, query: string): Promise<JamfUserEnvelope> {
     const putDeadline = new Deadline(this.timeoutMs);
-    await this.limiter.acquire(putDeadline.signal).catch((err: unknown) => { putDeadline.clear(); throw this.failure(err, putDeadline, 'PUT'); });
+    await this.acquireSlot(putDeadline);
     try {
       const cookie = await this.put(id, xml, query, putDeadline);
       const deadline = new Deadline(this.timeoutMs);
@@ -85,7 +92,7 @@ export class JamfConnector implements JamfUsersConnector {
 
   async updateUserStream(id: string, xml: string, query: string): Promise<JamfUserStream> {
     const putDeadline = new Deadline(this.timeoutMs);
-    await this.limiter.acquire(putDeadline.signal).catch((err: unknown) => { putDeadline.clear(); throw this.failure(err, putDeadline, 'PUT'); });
+    await this.acquireSlot(putDeadline);
     let released = false;
     const release = (): void => {
       if (!released) { released = true; this.limiter.release(); }
@@ -93,7 +100,13 @@ export class JamfConnector implements JamfUsersConnector {
     try {
       const cookie = await this.put(id, xml, query, putDeadline);
       const deadline = new Deadline(this.timeoutMs);
-      const res = await this.call('GET', this.userPath(id), { accept: 'application/xml', ...cookie }, undefined, deadline);
+      let res: JamfResponse;
+      try {
+        res = await this.call('GET', this.userPath(id), { accept: 'application/xml', ...cookie }, undefined, deadline);
+      } catch (err) {
+        deadline.clear();
+        throw err;
+      }
       if (res.statusCode < 200 || res.statusCode >= 300) {
         const text = await this.readText(res, deadline, 'GET').finally(() => deadline.clear());
         throw this.statusError(res.statusCode, text);
@@ -117,6 +130,22 @@ export class JamfConnector implements JamfUsersConnector {
     return `${this.basePath}/JSSResource/users/id/${encodeURIComponent(id)}`;
   }
 
+  /**
+   * A slot among the `max_concurrency` (waiting in the bounded queue); a full queue is refused at once
+   * (503 with `Retry-After`), and waiting past the deadline is a 504. On failure the deadline is cleared.
+   */
+  private async acquireSlot(deadline: Deadline): Promise<void> {
+    try {
+      await this.limiter.acquire(deadline.signal);
+    } catch (err) {
+      deadline.clear();
+      if (err instanceof ApiError) throw err;
+      throw new RemoteError(504,
+        `Jamf did not answer in time: the update waited ${deadline.ms} ms (timeout_ms of integrated account ${this.accountId}) for one of the ${this.limiter.max} connections to Jamf, all busy with slow answers.`,
+        null, { cause: err });
+    }
+  }
+
   /** The PUT of the `<user>` body; answers the sticky-session cookie(s) Jamf set, as a `cookie` header. */
   private async put(id: string, xml: string, query: string, deadline: Deadline): Promise<{ cookie?: string }> {
     try {
@@ -133,7 +162,7 @@ export class JamfConnector implements JamfUsersConnector {
   /**
    * One Jamf API call with a bearer token: a 401 gets a new token and one more try; connection
    * failures and 502/503/504 are tried again with backoff (honouring `Retry-After`), 3 attempts in all,
-   * within the call's deadline.
+   * within the call's deadline: a retry that could not start before the deadline is not waited for.
    */
   private async call(method: 'GET' | 'PUT', path: string, headers: Record<string, string>, body: string | undefined, deadline: Deadline): Promise<JamfResponse> {
     let renewedToken = false;
@@ -144,15 +173,18 @@ export class JamfConnector implements JamfUsersConnector {
         token = await this.tokens.token(deadline.signal);
         res = await this.pool.request({ method, path, headers: { ...headers, authorization: `Bearer ${token}` }, body, signal: deadline.signal });
       } catch (err) {
-        if (err instanceof RemoteError) throw err;
+        if (err instanceof ApiError) throw err;
         if (!deadline.signal.aborted && isConnectionError(err) && attempt < MAX_ATTEMPTS) {
-          await this.pause(backoffMs(attempt, undefined), deadline, method);
-          continue;
+          const wait = backoffMs(attempt, undefined);
+          if (wait < deadline.remaining()) {
+            await this.pause(wait, deadline, method);
+            continue;
+          }
         }
         throw this.failure(err, deadline, method);
       }
       if (res.statusCode === 401 && !renewedToken) {
-        await res.body.dump();
+        await this.discard(res);
         this.tokens.invalidate(token);
         renewedToken = true;
         attempt--;
@@ -160,13 +192,22 @@ export class JamfConnector implements JamfUsersConnector {
       }
       if (RETRYABLE_STATUSES.has(res.statusCode) && attempt < MAX_ATTEMPTS) {
         const wait = backoffMs(attempt, retryAfterMs(res.headers['retry-after']));
-        if (wait < this.timeoutMs) {
-          await res.body.dump();
+        if (wait < deadline.remaining()) {
+          await this.discard(res);
           await this.pause(wait, deadline, method);
           continue;
         }
       }
       return res;
+    }
+  }
+
+  /** Drops an answer's body (a status page) so its connection can serve the next request. */
+  private async discard(res: JamfResponse): Promise<void> {
+    try {
+      await res.body.dump();
+    } catch {
+      // The connection is gone; the pool opens another.
     }
   }
 
@@ -188,11 +229,11 @@ export class JamfConnector implements JamfUsersConnector {
 
   /** A thrown request failure as a remote error: 504 when the deadline passed, else 502. */
   private failure(err: unknown, deadline: Deadline, method: string): unknown {
-    if (err instanceof RemoteError) return err;
-    if (deadline.signal.aborted) {
+    if (err instanceof ApiError) return err;
+    const code = (err as { code?: unknown } | null)?.code;
+    if (deadline.signal.aborted || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
       return new RemoteError(504, `Jamf did not answer the ${method} within ${deadline.ms} ms (timeout_ms of integrated account ${this.accountId}).`, null, { cause: err });
     }
-    const code = (err as { code?: unknown } | null)?.code;
     const what = typeof code === 'string' ? code : (err as Error | null)?.message ?? 'unknown error';
     return new RemoteError(502, `The connection to Jamf at ${this.origin} failed during the ${method}: ${what}.`, null, { cause: err });
   }
@@ -206,24 +247,43 @@ export class JamfConnector implements JamfUsersConnector {
     return new RemoteError(502, `Jamf answered ${status}: ${jamfSays}`, raw);
   }
 
-  /** The token request, through the same pool, with the same deadline and connection retries. */
-  private async fetchToken(request: { path: string; headers: Record<string, string>; body?: string }, signal: AbortSignal): Promise<{ statusCode: number; text: string }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await this.pool.request({ method: 'POST', path: `${this.basePath}${request.path}`, headers: request.headers, body: request.body ?? '', signal });
-        const text = await res.body.text();
-        if (RETRYABLE_STATUSES.has(res.statusCode) && attempt < MAX_ATTEMPTS) {
-          await sleep(backoffMs(attempt, retryAfterMs(res.headers['retry-after'])), undefined, { signal });
-          continue;
+  /**
+   * The token request, through the same pool, with a deadline of its own (one `timeout_ms`: callers
+   * waiting on it give up on their own deadlines) and the same retries; failures become remote errors.
+   */
+  private async fetchToken(request: { path: string; headers: Record<string, string>; body?: string }): Promise<{ statusCode: number; text: string }> {
+    const deadline = new Deadline(this.timeoutMs);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let statusCode: number;
+        let retryAfter: string | string[] | undefined;
+        let text: string;
+        try {
+          const res = await this.pool.request({ method: 'POST', path: `${this.basePath}${request.path}`, headers: request.headers, body: request.body ?? '', signal: deadline.signal });
+          statusCode = res.statusCode;
+          retryAfter = res.headers['retry-after'];
+          text = await res.body.text();
+        } catch (err) {
+          if (!deadline.signal.aborted && isConnectionError(err) && attempt < MAX_ATTEMPTS) {
+            const wait = backoffMs(attempt, undefined);
+            if (wait < deadline.remaining()) {
+              await this.pause(wait, deadline, 'token request');
+              continue;
+            }
+          }
+          throw this.failure(err, deadline, 'token request');
         }
-        return { statusCode: res.statusCode, text };
-      } catch (err) {
-        if (!signal.aborted && isConnectionError(err) && attempt < MAX_ATTEMPTS) {
-          await sleep(backoffMs(attempt, undefined), undefined, { signal });
-          continue;
+        if (RETRYABLE_STATUSES.has(statusCode) && attempt < MAX_ATTEMPTS) {
+          const wait = backoffMs(attempt, retryAfterMs(retryAfter));
+          if (wait < deadline.remaining()) {
+            await this.pause(wait, deadline, 'token request');
+            continue;
+          }
         }
-        throw err;
+        return { statusCode, text };
       }
+    } finally {
+      deadline.clear();
     }
   }
 }

@@ -7,9 +7,10 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+/** Attempts of one Jamf call in all (the first try and two retries). */
 export const MAX_ATTEMPTS = 3;
-const BASE_DELAY_MS = 100;
-const MAX_DELAY_MS = 2_000;
+export const BASE_DELAY_MS = 100;
+export const MAX_DELAY_MS = 2_000;
 
 /** Whether a thrown request error is a connection failure (retried) rather than a timeout or abort. */
 export function isConnectionError(err: unknown): boolean {
@@ -17,12 +18,19 @@ export function isConnectionError(err: unknown): boolean {
   return typeof code === 'string' && RETRYABLE_CODES.has(code);
 }
 
-/** Seconds or an HTTP date in `Retry-After`, as milliseconds from now; undefined when absent or unreadable. */
+/** An HTTP date (RFC 9110 §5.6.7): IMF-fixdate, or the obsolete RFC 850 and asctime forms. */
+const HTTP_DATE = /^(?:[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]+, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT|[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
+
+/**
+ * `Retry-After` (delay-seconds or an HTTP date) as milliseconds from `now`; `undefined` when absent or
+ * not one of those two forms (`1.5`, `-1` and other text are ignored rather than guessed at).
+ */
 export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  if (!HTTP_DATE.test(value)) return undefined;
+  const at = Date.parse(value.endsWith('GMT') ? value : `${value} GMT`); // asctime carries no zone; HTTP dates are GMT
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 

@@ -32,6 +32,8 @@ export type BearerCheck =
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const BASIC = /^Basic\s+(\S+)\s*$/i;
 const SWEEP_EVERY = 1024;
+/** How many issued tokens {@link TokenRegistry.issued} remembers (for tests that look for leaked tokens). */
+export const ISSUED_HISTORY_LIMIT = 1000;
 
 /** Decodes `Authorization: Basic …` into its user and password, or `undefined`. */
 export function parseBasicAuth(header: string | undefined): { username: string; password: string } | undefined {
@@ -49,6 +51,7 @@ export function parseBasicAuth(header: string | undefined): { username: string; 
  */
 export class TokenRegistry {
   private readonly tokens = new Map<string, IssuedToken>();
+  private readonly history: IssuedToken[] = [];
   private issuedSinceSweep = 0;
 
   constructor(
@@ -72,7 +75,14 @@ export class TokenRegistry {
     if (++this.issuedSinceSweep >= SWEEP_EVERY) this.sweep();
     const issued: IssuedToken = { token: randomBytes(32).toString('base64url'), kind, expiresAt: Date.now() + this.ttlSeconds[kind] * 1000 };
     this.tokens.set(issued.token, issued);
+    this.history.push(issued);
+    if (this.history.length > ISSUED_HISTORY_LIMIT) this.history.splice(0, this.history.length - ISSUED_HISTORY_LIMIT);
     return issued;
+  }
+
+  /** Every token issued (the last {@link ISSUED_HISTORY_LIMIT}), valid or not, oldest first; copies. */
+  issued(): IssuedToken[] {
+    return this.history.map((t) => ({ ...t }));
   }
 
   check(authorization: string | undefined): BearerCheck {

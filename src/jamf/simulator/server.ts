@@ -105,6 +105,10 @@ export class SimulatorServer implements JamfSimulator {
     this.tokens.expireAll();
   }
 
+  issuedTokens(): Array<{ token: string; kind: 'oauth' | 'user'; expiresAt: number }> {
+    return this.tokens.issued();
+  }
+
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.closing.abort();

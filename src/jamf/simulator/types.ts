@@ -98,4 +98,10 @@ export interface JamfSimulator {
   resetCounters(): void;
   /** Every token issued so far stops working (401 `INVALID_TOKEN`). */
   expireAllTokens(): void;
+  /**
+   * The bearer tokens issued so far (the last 1000, valid or not), oldest first, with the flow that
+   * issued them (`oauth`: `/api/oauth/token`; `user`: `/api/v1/auth/token` or keep-alive). Read-only
+   * copies, for tests that check tokens never leak into logs or answers.
+   */
+  issuedTokens(): Array<{ token: string; kind: 'oauth' | 'user'; expiresAt: number }>;
 }

@@ -1,0 +1,113 @@
+import { RemoteError } from '../../../src/errors';
+import { admin, basicAuth, client, fullNameXml, oauthAuth, rejection, sleep, startRig, type Rig } from './helpers';
+
+describe('Jamf connector: signing in', () => {
+  let rig: Rig;
+  afterEach(() => rig.close());
+
+  it.each([
+    ['an API client (OAuth client credentials, POST /api/oauth/token)', oauthAuth, 'oauth'],
+    ['a user account (POST /api/v1/auth/token with Basic)', basicAuth, 'user'],
+  ] as const)('updates a user signed in with %s', async (_label, auth, kind) => {
+    rig = await startRig();
+    const connector = rig.connector({ auth });
+    const answer = await connector.updateUser('6', fullNameXml('Twanda Jones'), '');
+    expect(answer.user.full_name).toBe('Twanda Jones');
+    expect(rig.sim.users.get(6)?.full_name).toBe('Twanda Jones');
+    expect(rig.sim.counters.tokenRequests).toBe(1);
+    expect(rig.sim.issuedTokens().map((t) => t.kind)).toEqual([kind]);
+    expect(rig.sim.counters).toMatchObject({ puts: 1, gets: 1 });
+    const put = rig.sim.received[0];
+    expect(put?.headers.authorization).toBe(`Bearer ${rig.sim.issuedTokens()[0]?.token}`);
+  });
+
+  it.each([
+    ['a wrong client secret', { ...oauthAuth, client_secret: 'not-the-Secret-4711' }, 'not-the-Secret-4711', /API client/],
+    ['a wrong password', { ...basicAuth, password: 'not-the-Password-4711' }, 'not-the-Password-4711', /user account/],
+    ['an unknown client id', { ...oauthAuth, client_id: 'nobody' }, client.client_secret, /API client/],
+    ['an unknown user', { ...basicAuth, username: 'nobody' }, admin.password, /user account/],
+  ] as const)('refuses %s with a 401 remote error naming the account, never the secret', async (_label, auth, secret, kind) => {
+    rig = await startRig();
+    const connector = rig.connector({ auth });
+    const err = await rejection(connector.updateUser('6', fullNameXml('X'), ''));
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err.status).toBe(401);
+    expect(err.message).toMatch(/rejected the credentials of integrated account 0b8f3f2e-6c1d-4f4e-9a57-1f2d3c4b5a69/);
+    expect(err.message).toMatch(kind);
+    const everything = JSON.stringify({ message: err.message, raw: err.rawResponse, stack: err.stack });
+    expect(everything).not.toContain(secret);
+    expect(rig.sim.counters.tokenRequests).toBe(1);
+    expect(rig.sim.counters.requests).toBe(0); // nothing sent to /JSSResource without a token
+  });
+});
+
+describe('Jamf connector: bearer tokens', () => {
+  let rig: Rig;
+  afterEach(() => rig.close());
+
+  it('keeps one token for all the calls of an account while it is valid', async () => {
+    rig = await startRig();
+    const connector = rig.connector();
+    for (let i = 0; i < 5; i++) await connector.updateUser('6', fullNameXml(`Name ${i}`), '');
+    expect(rig.sim.counters).toMatchObject({ tokenRequests: 1, puts: 5, gets: 5 });
+  });
+
+  it('keeps a token per account: two accounts on one Jamf ask for a token each', async () => {
+    rig = await startRig();
+    const a = rig.connector();
+    const b = rig.connector({ auth: basicAuth });
+    await a.updateUser('6', fullNameXml('A'), '');
+    await b.updateUser('6', fullNameXml('B'), '');
+    await a.updateUser('6', fullNameXml('C'), '');
+    expect(rig.sim.counters.tokenRequests).toBe(2);
+  });
+
+  it.each([['an API client', oauthAuth], ['a user account', basicAuth]] as const)(
+    'renews the token of %s shortly before it expires, without a call being refused', async (_label, auth) => {
+      rig = await startRig({ tokenTtlSeconds: 1 });
+      const connector = rig.connector({ auth });
+      await connector.updateUser('6', fullNameXml('First'), '');
+      await connector.updateUser('6', fullNameXml('Second'), '');
+      expect(rig.sim.counters.tokenRequests).toBe(1);
+      await sleep(850); // inside the last fifth of the 1 s lifetime: due for renewal, not yet expired
+      await connector.updateUser('6', fullNameXml('Third'), '');
+      expect(rig.sim.counters.tokenRequests).toBe(2);
+      // No 401 was needed: 3 PUTs and 3 GETs, nothing repeated.
+      expect(rig.sim.counters).toMatchObject({ requests: 6, puts: 3, gets: 3 });
+    });
+
+  it('lets concurrent callers share one token request', async () => {
+    rig = await startRig();
+    rig.sim.faults.delayMs = 50; // a slow token endpoint: every caller arrives while it is pending
+    const connector = rig.connector();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => connector.updateUser('6', fullNameXml(`N${i}`), '')));
+    expect(results).toHaveLength(20);
+    expect(rig.sim.counters.tokenRequests).toBe(1);
+  });
+
+  it('gets a new token once and tries again once when Jamf answers 401 to a call', async () => {
+    rig = await startRig();
+    const connector = rig.connector();
+    await connector.updateUser('6', fullNameXml('Before'), '');
+    rig.sim.resetCounters();
+    rig.sim.expireAllTokens();
+    const answer = await connector.updateUser('6', fullNameXml('After'), '');
+    expect(answer.user.full_name).toBe('After');
+    // PUT (401), new token, PUT again, GET.
+    expect(rig.sim.counters).toMatchObject({ tokenRequests: 1, puts: 2, gets: 1 });
+    const tokens = rig.sim.issuedTokens();
+    expect(tokens).toHaveLength(2);
+    expect(rig.sim.received.map((r) => r.headers.authorization)).toEqual([`Bearer ${tokens[0]?.token}`, `Bearer ${tokens[1]?.token}`]);
+  });
+
+  it('renews only once: a second 401 is passed on as a remote error', async () => {
+    rig = await startRig();
+    const connector = rig.connector();
+    rig.sim.faults.failNext(5, 401, { message: 'The request requires user authentication (INVALID_TOKEN)' });
+    const err = await rejection(connector.updateUser('6', fullNameXml('X'), ''));
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err.status).toBe(401);
+    expect(err.message).toBe('The request requires user authentication (INVALID_TOKEN)');
+    expect(rig.sim.counters).toMatchObject({ tokenRequests: 2, puts: 2, gets: 0 });
+  });
+});

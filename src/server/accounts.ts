@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { JamfConnector } from '../jamf/connector/jamf-connector';
 import type { JamfAuth, JamfContext, JamfUsersConnector } from '../jamf/connector/types';
+import { parseRate, RateLimiter, type Rate } from './rate-limit';
 
 /** An integrated account: its id and the connector to its Jamf instance. */
 export interface Account {
   id: string;
   integration: 'jamf';
   connector: JamfUsersConnector;
+  /** The account's own request rate limit (`rate_limit` in its context), if it has one. */
+  rateLimiter?: RateLimiter;
 }
 
 /** The integrated accounts a server knows, by id. */
@@ -20,6 +23,8 @@ export interface AccountConfig {
   id: string;
   integration: 'jamf';
   context: JamfContext;
+  /** At most this many updates per window for the account (`"50/10s"`); none by default. */
+  rateLimit?: Rate;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -97,7 +102,18 @@ export function parseAccounts(document: unknown): AccountConfig[] {
     if (seen.has(id.toLowerCase())) throw new AccountsFileError(`${where}.id is listed twice.`);
     seen.add(id.toLowerCase());
     if (entry.integration !== 'jamf') throw new AccountsFileError(`${where}.integration must be "jamf".`);
-    return { id, integration: 'jamf' as const, context: parseContext(entry.context, `${where}.context`) };
+    const config: AccountConfig = { id, integration: 'jamf', context: parseContext(entry.context, `${where}.context`) };
+    const rateLimit = (entry.context as Json).rate_limit;
+    if (rateLimit !== undefined) {
+      if (typeof rateLimit !== 'string') throw new AccountsFileError(`${where}.context.rate_limit must be a string such as "50/10s".`);
+      try {
+        const rate = parseRate(rateLimit, `${where}.context.rate_limit`);
+        if (rate) config.rateLimit = rate;
+      } catch (err) {
+        throw new AccountsFileError((err as Error).message);
+      }
+    }
+    return config;
   });
 }
 
@@ -124,7 +140,11 @@ export function createAccountRegistry(
   connectorFor: (config: AccountConfig) => JamfUsersConnector = (config) => new JamfConnector(config.context, config.id),
 ): AccountRegistry {
   const accounts = new Map<string, Account>();
-  for (const config of configs) accounts.set(config.id.toLowerCase(), { id: config.id, integration: config.integration, connector: connectorFor(config) });
+  for (const config of configs) {
+    const account: Account = { id: config.id, integration: config.integration, connector: connectorFor(config) };
+    if (config.rateLimit) account.rateLimiter = new RateLimiter(config.rateLimit);
+    accounts.set(config.id.toLowerCase(), account);
+  }
   return {
     get: (id) => accounts.get(id.toLowerCase()),
     close: async () => {

@@ -4,10 +4,14 @@ import { ApiError } from '../errors';
 import { bearerAuth } from './auth';
 import { errorHandler } from './error-envelope';
 import { parseQuery } from './query-parser';
+import { docsRouter } from './docs';
 import { requestContext } from './request-context';
 import { openApiValidator, type ResponseValidation } from './validation';
 import { updateUserHandler } from './handlers/update-user';
 import type { AccountRegistry } from './accounts';
+import type { GracefulShutdown } from './http-server';
+import { idempotency, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { perTokenRateLimit, type Rate } from './rate-limit';
 
 export interface AppOptions {
   /** Bearer tokens the API accepts. */
@@ -19,6 +23,12 @@ export interface AppOptions {
   responseValidation: ResponseValidation;
   /** Largest JSON body accepted (bytes or a size string such as `1mb`); larger answers 413. */
   bodyLimit?: number | string;
+  /** Requests per API token (`MDM_RATE_LIMIT_PER_TOKEN`); `undefined` for none. */
+  rateLimitPerToken?: Rate;
+  /** Where `Idempotency-Key` records live; in memory by default. */
+  idempotencyStore?: IdempotencyStore;
+  /** Counts requests in flight and refuses new ones while the server drains. */
+  shutdown?: GracefulShutdown;
 }
 
 /** Parses the query string once, in every wire form the API accepts, into a plain writable `req.query`. */
@@ -30,8 +40,9 @@ export const parseQueryOnce: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * The Express app: request id and logging, bearer auth, JSON body, validation of every request against
- * the spec, the Update Users handler, and the one error handler that turns every failure into the envelope.
+ * The Express app: request id and logging, bearer auth and the per-token rate limit, JSON body,
+ * validation of every request against the spec, idempotency keys, the Update Users handler, and the
+ * one error handler that turns every failure into the envelope.
  */
 export function createApp(options: AppOptions): Express {
   const app = express();
@@ -39,11 +50,14 @@ export function createApp(options: AppOptions): Express {
   app.set('query parser', false);
   app.set('etag', false);
   app.use(requestContext(options.logger));
+  if (options.shutdown) app.use(options.shutdown.track);
+  app.use(docsRouter());
   app.use('/unified', bearerAuth(options.tokens));
+  app.use('/unified', perTokenRateLimit(options.rateLimitPerToken));
   app.use(parseQueryOnce);
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(openApiValidator(options.responseValidation, options.logger));
-  app.patch('/unified/mdm/users/:id', updateUserHandler(options.accounts));
+  app.patch('/unified/mdm/users/:id', idempotency(options.idempotencyStore ?? new MemoryIdempotencyStore()), updateUserHandler(options.accounts));
   app.use((req, _res, next) => next(new ApiError(404, `No route for ${req.method} ${req.path}.`)));
   app.use(errorHandler(options.logger));
   return app;

@@ -1,4 +1,5 @@
 import type { ResponseValidation } from './validation';
+import { parseRate, type Rate } from './rate-limit';
 
 /** The server's settings, read from the environment (see README, "Configuration"). */
 export interface ServerConfig {
@@ -11,6 +12,10 @@ export interface ServerConfig {
   responseValidation: ResponseValidation;
   bodyLimit: string;
   logLevel: string;
+  /** Requests per API token; `undefined` when `off`. */
+  rateLimitPerToken?: Rate;
+  /** How long a shutdown waits for requests in flight, ms. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -44,7 +49,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     responseValidation: validation,
     bodyLimit: env.MDM_BODY_LIMIT || '1mb',
     logLevel: env.LOG_LEVEL || 'info',
+    shutdownTimeoutMs: 10_000,
   };
+  try {
+    const rate = parseRate(env.MDM_RATE_LIMIT_PER_TOKEN || '500/10s', 'MDM_RATE_LIMIT_PER_TOKEN');
+    if (rate) config.rateLimitPerToken = rate;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (env.MDM_SHUTDOWN_TIMEOUT_MS) {
+    const ms = Number(env.MDM_SHUTDOWN_TIMEOUT_MS);
+    if (!Number.isInteger(ms) || ms < 0) throw new ConfigError(`MDM_SHUTDOWN_TIMEOUT_MS must be a whole number of milliseconds, not '${env.MDM_SHUTDOWN_TIMEOUT_MS}'.`);
+    config.shutdownTimeoutMs = ms;
+  }
   if (env.MDM_ACCOUNTS_FILE) config.accountsFile = env.MDM_ACCOUNTS_FILE;
   return config;
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp } from './app';
+import { createHttpServer, GracefulShutdown } from './http-server';
 import { createAccountRegistry, readAccountsFile, type AccountConfig } from './accounts';
 import type { ServerConfig } from './config';
 import { startJamfSimulator, type JamfSimulator } from '../jamf/simulator';
@@ -19,6 +20,7 @@ export interface RunningServer {
   /** The embedded Jamf simulator, when no accounts file was given. */
   simulator?: JamfSimulator;
   server: Server;
+  /** Stops accepting, lets requests in flight finish (up to the shutdown timeout), then closes everything. */
   close(): Promise<void>;
 }
 
@@ -35,8 +37,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     accounts = [{ id: DEMO_ACCOUNT_ID, integration: 'jamf', context: { instance_url: simulator.url, auth: { type: 'client_credentials', ...client } } }];
   }
   const registry = createAccountRegistry(accounts);
-  const app = createApp({ tokens, accounts: registry, logger, responseValidation: config.responseValidation, bodyLimit: config.bodyLimit });
-  const server = app.listen(config.port, config.host);
+  const shutdown = new GracefulShutdown();
+  const app = createApp({
+    tokens, accounts: registry, logger, responseValidation: config.responseValidation, bodyLimit: config.bodyLimit, shutdown,
+    ...(config.rateLimitPerToken ? { rateLimitPerToken: config.rateLimitPerToken } : {}),
+  });
+  const server = createHttpServer(app);
+  server.listen(config.port, config.host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -44,7 +51,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const { unfinished } = await shutdown.drain(server, config.shutdownTimeoutMs);
+      if (unfinished > 0) logger.warn({ unfinished }, 'shutdown cut requests still in flight');
       await registry.close();
       await simulator?.close();
     })();

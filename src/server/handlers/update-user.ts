@@ -6,6 +6,7 @@ import { toJamfUserXml } from '../../jamf/mapping/to-jamf';
 import { toNormalizedUser, toUnifiedUser, withoutFields } from '../../jamf/mapping/from-jamf';
 import { remoteQueryString } from '../../jamf/mapping/remote-query';
 import type { AccountRegistry } from '../accounts';
+import { tooManyRequests } from '../rate-limit';
 
 type Operation = operations['updateMdmUser'];
 type Query = Operation['parameters']['query'];
@@ -27,6 +28,11 @@ export function updateUserHandler(accounts: AccountRegistry): RequestHandler {
     const account = accounts.get(query.integrated_account_id);
     if (!account) {
       throw new ApiError(404, `No integrated account ${query.integrated_account_id} is configured on this server. Use the id of an account in its accounts file.`);
+    }
+    const wait = account.rateLimiter?.take(account.id) ?? 0;
+    if (wait > 0) {
+      const rate = account.rateLimiter?.rate;
+      throw tooManyRequests(wait, `for integrated account ${account.id} (at most ${rate?.requests} per ${rate?.seconds} s)`);
     }
     const xml = toJamfUserXml(body);
     const at = req.originalUrl.indexOf('?');

@@ -1,0 +1,54 @@
+import { ACCOUNT_ID, API_TOKEN, startStack, type Stack } from '../helpers/stack';
+
+describe('Idempotency-Key', () => {
+  let stack: Stack;
+  beforeAll(async () => { stack = await startStack(); });
+  afterAll(() => stack.close());
+  afterEach(() => stack.simulator.faults.reset());
+
+  const send = (key: string, body: unknown, id = '1') => fetch(`${stack.url}/unified/mdm/users/${id}?integrated_account_id=${ACCOUNT_ID}`, {
+    method: 'PATCH', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body),
+  });
+
+  it('answers a repeated request with the stored response, without a second Jamf write', async () => {
+    const before = stack.simulator.counters.puts;
+    const first = await send('key-repeat', { name: 'user28' });
+    const firstBody = await first.text();
+    const second = await send('key-repeat', { name: 'user28' });
+    expect(second.status).toBe(first.status);
+    expect(await second.text()).toBe(firstBody);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(stack.simulator.counters.puts - before).toBe(1);
+  });
+
+  it('makes concurrent duplicates wait for the first and share its response', async () => {
+    stack.simulator.faults.delayMs = 100;
+    const before = stack.simulator.counters.puts;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => send('key-concurrent', { name: 'user28' }).then(async (r) => ({ status: r.status, body: await r.text() }))));
+    expect(new Set(answers.map((a) => `${a.status} ${a.body}`)).size).toBe(1);
+    expect(answers[0]?.status).toBe(200);
+    expect(stack.simulator.counters.puts - before).toBe(1);
+  });
+
+  it('refuses the same key with a different body with 422', async () => {
+    await send('key-mismatch', { name: 'user28' });
+    const res = await send('key-mismatch', { name: 'someone-else' });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ statusCode: 422, message: expect.stringMatching(/already used with a different request/) });
+  });
+
+  it('does not keep a failure worth retrying: the retry with the same key is carried out', async () => {
+    stack.simulator.faults.failNext(1, 500);
+    const failed = await send('key-retry', { name: 'user28' });
+    expect(failed.status).toBe(502);
+    const retried = await send('key-retry', { name: 'user28' });
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('refuses a malformed key with 400', async () => {
+    const res = await send('x'.repeat(300), { name: 'user28' });
+    expect(res.status).toBe(400);
+  });
+});

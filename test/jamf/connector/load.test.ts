@@ -1,0 +1,88 @@
+import { fullNameXml, startRig, type Rig } from './helpers';
+
+const USERS = ['6', '1', '23423523'];
+const FIRST_LOAD_ID = 1000;
+
+/** Adds users `FIRST_LOAD_ID`… so that each concurrent update has a user of its own to write and read back. */
+function addUsers(rig: Rig, count: number): void {
+  for (let i = 0; i < count; i++) rig.sim.users.set({ id: FIRST_LOAD_ID + i, name: `load${i}`, full_name: '', sites: [] });
+}
+
+/** `count` updates at once, each of its own user; answers the full names read back. */
+function updateMany(rig: Rig, connector: ReturnType<Rig['connector']>, count: number): Promise<string[]> {
+  addUsers(rig, count);
+  return Promise.all(Array.from({ length: count }, async (_, i) => {
+    const answer = await connector.updateUser(String(FIRST_LOAD_ID + i), fullNameXml(`Load ${i}`), '');
+    return String(answer.user.full_name);
+  }));
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+describe('Jamf connector under load', () => {
+  let rig: Rig;
+  afterEach(() => rig.close());
+
+  it('runs 200 concurrent updates on one account over one token, at most 5 requests and 5 connections at once', async () => {
+    rig = await startRig();
+    rig.sim.faults.delayMs = 2; // calls overlap, as they do against a real Jamf
+    const connector = rig.connector(); // default max_concurrency 5
+    const started = Date.now();
+    const names = await updateMany(rig, connector, 200);
+    const ms = Date.now() - started;
+    expect(names).toEqual(Array.from({ length: 200 }, (_, i) => `Load ${i}`));
+    const c = rig.sim.counters;
+    expect(c.tokenRequests).toBe(1);
+    expect(c.puts).toBe(200);
+    expect(c.gets).toBe(200);
+    expect(c.peakConcurrency).toBeLessThanOrEqual(5);
+    expect(c.peakConcurrency).toBeGreaterThanOrEqual(2); // the calls did run side by side
+    expect(c.connectionsOpened).toBeLessThanOrEqual(5);
+    expect(c.stickyCookieSeen).toBe(200);
+    console.info(`200 concurrent updates: ${ms} ms, peakConcurrency ${c.peakConcurrency}, connectionsOpened ${c.connectionsOpened}, tokenRequests ${c.tokenRequests}`);
+  });
+
+  it('keeps all 200 updates succeeding when every token expires mid-run, with exactly one more token request', async () => {
+    rig = await startRig();
+    rig.sim.faults.delayMs = 2;
+    const connector = rig.connector();
+    const run = updateMany(rig, connector, 200);
+    await until(() => rig.sim.counters.puts >= 60);
+    rig.sim.expireAllTokens();
+    const puts = rig.sim.counters.puts;
+    const names = await run;
+    expect(puts).toBeLessThan(200); // the expiry did land mid-run
+    expect(names).toEqual(Array.from({ length: 200 }, (_, i) => `Load ${i}`));
+    const c = rig.sim.counters;
+    expect(c.tokenRequests).toBe(2);
+    expect(c.peakConcurrency).toBeLessThanOrEqual(5);
+    // Each call refused with the dead token was tried once more: at most one 401 per slot in flight.
+    const refused = c.requests - 400;
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(5);
+    console.info(`mid-run expiry: tokenRequests ${c.tokenRequests}, calls refused with 401 and retried ${refused}`);
+  });
+
+  it('serves 2000 updates over at most 5 keep-alive connections', async () => {
+    rig = await startRig();
+    const connector = rig.connector();
+    const started = Date.now();
+    // Five callers, each updating one after another: 4000 Jamf calls in all.
+    await Promise.all(Array.from({ length: 5 }, async (_, worker) => {
+      for (let i = 0; i < 400; i++) await connector.updateUser(USERS[(worker + i) % USERS.length] as string, fullNameXml(`K${worker}-${i}`), '');
+    }));
+    const ms = Date.now() - started;
+    const c = rig.sim.counters;
+    expect(c.puts).toBe(2000);
+    expect(c.gets).toBe(2000);
+    expect(c.tokenRequests).toBe(1);
+    expect(c.connectionsOpened).toBeLessThanOrEqual(5);
+    console.info(`2000 updates (4001 requests): ${ms} ms, connectionsOpened ${c.connectionsOpened}`);
+  });
+});

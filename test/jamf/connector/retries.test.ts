@@ -1,0 +1,164 @@
+import { RemoteError } from '../../../src/errors';
+import { renderStatusPage } from '../../../src/jamf/simulator';
+import { fullNameXml, rejection, startRig, type Rig } from './helpers';
+
+/** The simulator's seeded generator (mulberry32, as in src/jamf/simulator/faults.ts), to know which draws failed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function failedDraws(seed: number, draws: number, fraction: number): number {
+  const random = seeded(seed);
+  let failed = 0;
+  for (let i = 0; i < draws; i++) if (random() < fraction) failed++;
+  return failed;
+}
+
+describe('Jamf connector retries', () => {
+  let rig: Rig;
+  beforeEach(async () => {
+    rig = await startRig();
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await rig.close();
+  });
+
+  it('carries 200 updates through when 10% of Jamf calls answer 503, retrying each 503', async () => {
+    // Seed 2 is a run in which no single call meets three 503s in a row; with one caller the
+    // order of draws is fixed, so the run is the same every time.
+    const seed = 2;
+    rig.sim.faults.failRate(0.1, 503, seed);
+    const connector = rig.connector();
+    const started = Date.now();
+    for (let i = 0; i < 200; i++) {
+      const answer = await connector.updateUser('6', fullNameXml(`Retry ${i}`), '');
+      expect(answer.user.full_name).toBe(`Retry ${i}`);
+    }
+    const ms = Date.now() - started;
+    const { requests } = rig.sim.counters;
+    const answered503 = failedDraws(seed, requests, 0.1);
+    expect(answered503).toBeGreaterThan(20);
+    // Every 503 was followed by exactly one more try of the same call, nothing else was repeated.
+    expect(requests).toBe(400 + answered503);
+    expect(rig.sim.counters.tokenRequests).toBe(1);
+    console.info(`failRate 10%: 200 updates in ${ms} ms, ${answered503} answers 503 retried, ${requests} Jamf calls`);
+  });
+
+  it.each([502, 503, 504])('retries a %i and succeeds', async (status) => {
+    rig.sim.faults.failNext(2, status);
+    const answer = await rig.connector().updateUser('6', fullNameXml('Second try'), '');
+    expect(answer.user.full_name).toBe('Second try');
+    expect(rig.sim.counters).toMatchObject({ puts: 3, gets: 1 });
+  });
+
+  it('makes at most 3 attempts in all, then answers 502 with Jamf\'s last page', async () => {
+    rig.sim.faults.failNext(4, 503);
+    const err = await rejection(rig.connector().updateUser('6', fullNameXml('X'), ''));
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err.status).toBe(502);
+    expect(err.message).toBe('Jamf answered 503: The server is currently unable to handle the request due to a temporary overloading or maintenance of the server');
+    expect(err.rawResponse).toBe(renderStatusPage(503));
+    expect(rig.sim.counters).toMatchObject({ puts: 3, gets: 0 });
+    expect(rig.sim.users.get(6)?.full_name).toBe('');
+  });
+
+  it.each([400, 403, 404, 409, 500])('does not retry a %i', async (status) => {
+    rig.sim.faults.failNext(1, status);
+    const err = await rejection(rig.connector().updateUser('6', fullNameXml('X'), ''));
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err.status).toBe(status === 500 ? 502 : status);
+    expect(rig.sim.counters).toMatchObject({ requests: 1, puts: 1, gets: 0 });
+  });
+
+  it('backs off between attempts, with jitter up to 100 ms then 200 ms', async () => {
+    const connector = rig.connector();
+    await connector.updateUser('6', fullNameXml('warm'), ''); // token and connections ready
+    jest.spyOn(Math, 'random').mockReturnValue(1); // the longest waits the jitter allows
+    rig.sim.faults.failNext(2, 503);
+    let started = Date.now();
+    await connector.updateUser('6', fullNameXml('slow'), '');
+    const longest = Date.now() - started;
+    jest.spyOn(Math, 'random').mockReturnValue(0); // the shortest
+    rig.sim.faults.failNext(2, 503);
+    started = Date.now();
+    await connector.updateUser('6', fullNameXml('quick'), '');
+    const shortest = Date.now() - started;
+    expect(longest).toBeGreaterThanOrEqual(295);
+    expect(longest).toBeLessThan(1000);
+    expect(shortest).toBeLessThan(longest - 200);
+  });
+
+  it('waits as long as Retry-After says before trying again', async () => {
+    const connector = rig.connector();
+    rig.sim.faults.failNext(1, 503, { retryAfter: 1 });
+    const started = Date.now();
+    const answer = await connector.updateUser('6', fullNameXml('After a second'), '');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    expect(answer.user.full_name).toBe('After a second');
+    expect(rig.sim.counters.puts).toBe(2);
+  });
+
+  it('does not wait for a Retry-After beyond the deadline: 502 at once', async () => {
+    const connector = rig.connector({ timeout_ms: 1000 });
+    rig.sim.faults.failNext(1, 503, { retryAfter: 5 });
+    const started = Date.now();
+    const err = await rejection(connector.updateUser('6', fullNameXml('X'), ''));
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(err.status).toBe(502);
+    expect(rig.sim.counters.puts).toBe(1);
+  });
+
+  it('retries a reset connection and succeeds', async () => {
+    rig.sim.faults.resetNext(2);
+    const answer = await rig.connector().updateUser('6', fullNameXml('After resets'), '');
+    expect(answer.user.full_name).toBe('After resets');
+    expect(rig.sim.counters).toMatchObject({ puts: 3, gets: 1 });
+  });
+
+  it('answers 502 when every attempt is reset', async () => {
+    rig.sim.faults.resetNext(10);
+    const err = await rejection(rig.connector().updateUser('6', fullNameXml('X'), ''));
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err.status).toBe(502);
+    expect(err.message).toMatch(/^The connection to Jamf at http:\/\/127\.0\.0\.1:\d+ failed during the PUT: /);
+    expect(err.rawResponse).toBeNull();
+    expect(rig.sim.counters.puts).toBe(3);
+  });
+
+  it('answers 502 with the raw text when Jamf\'s answer cannot be read', async () => {
+    rig.sim.faults.garbleNext(2); // the PUT (whose body is not needed) and the GET
+    const err = await rejection(rig.connector().updateUser('6', fullNameXml('Garbled'), ''));
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err.status).toBe(502);
+    expect(err.message).toBe('Jamf answered the GET of the user with a body that is not valid JSON.');
+    const raw = err.rawResponse as string;
+    expect(typeof raw).toBe('string');
+    expect(raw.startsWith('{"user":{"id":6,"name":"Twanda9039","full_name":"Garbled"')).toBe(true);
+    expect(() => JSON.parse(raw) as unknown).toThrow();
+    expect(rig.sim.counters).toMatchObject({ puts: 1, gets: 1 }); // an unreadable 200 is not retried
+  });
+
+  it('answers 502 when Jamf keeps failing with 5xx on the GET', async () => {
+    const connector = rig.connector();
+    await connector.updateUser('6', fullNameXml('warm'), '');
+    rig.sim.resetCounters();
+    const put = connector.updateUser('6', fullNameXml('Written'), '');
+    // Let the PUT through, then fail the GET three times. The simulator decides a call's fault in the
+    // same step as it records the body, so once the PUT's body is recorded its fault is settled.
+    while (rig.sim.received.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    rig.sim.faults.failNext(3, 502);
+    const err = await rejection(put);
+    expect(err.status).toBe(502);
+    expect(err.message).toMatch(/^Jamf answered 502: /);
+    expect(rig.sim.counters).toMatchObject({ puts: 1, gets: 3 });
+    expect(rig.sim.users.get(6)?.full_name).toBe('Written');
+  });
+});

@@ -28,7 +28,12 @@ const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
  * (a head too large, a malformed request, a client too slow) still get the error envelope.
  */
 export function createHttpServer(app: Express, limits: HttpLimits = DEFAULT_HTTP_LIMITS): Server {
-  const server = createServer({ maxHeaderSize: limits.maxHeaderSize, requestTimeout: limits.requestTimeout, headersTimeout: limits.headersTimeout }, app);
+  const server = createServer({
+    maxHeaderSize: limits.maxHeaderSize,
+    requestTimeout: limits.requestTimeout,
+    headersTimeout: limits.headersTimeout,
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeout),
+  }, app);
   server.keepAliveTimeout = limits.keepAliveTimeout;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (err.code === 'ECONNRESET')) {

@@ -77,7 +77,7 @@ describe('the spec covers the contract', () => {
     expect(Object.keys(content)).toEqual(['application/json', 'application/vnd.mdm-users.raw+json', 'text/xml', 'application/xml']);
   });
 
-  it.each(['400', '401', '403', '404', '409', '413', '415', '422', '429', '500', '502', '503', '504'])('answers %s with the shared error envelope', (status) => {
+  it.each(['400', '401', '403', '404', '408', '409', '413', '415', '422', '429', '431', '500', '502', '503', '504'])('answers %s with the shared error envelope', (status) => {
     const response = (operation.responses as Obj)[status] as Obj;
     expect(response.$ref).toMatch(/^#\/components\/responses\//);
     const schema = (((deref(response).content as Obj)['application/json'] as Obj).schema as Obj);

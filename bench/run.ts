@@ -1,0 +1,371 @@
+/**
+ * `npm run bench`: the same PATCH (the reference example) against each layer, side by side, interleaved
+ * in one run, on loopback. See docs/performance.md for what each variant is and why it is set up so.
+ *
+ * Environment: BENCH_SECONDS (5) measured per variant and round, BENCH_WARMUP_SECONDS (1),
+ * BENCH_ROUNDS (3), BENCH_CONNECTIONS (10), BENCH_DELAY_MS (10), BENCH_ONLY (comma-separated variant
+ * keys, e.g. `a,b`), BENCH_SKIP (stream,cold,prism), BENCH_PROFILE (variant keys, comma-separated: those servers run
+ * with `--cpu-prof` into bench/results/profiles/).
+ */
+import { execSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
+import type autocannon from 'autocannon';
+import { request } from 'undici';
+import {
+  ACCOUNT_ID, API_TOKEN, JAMF_PUT_QUERY, JAMF_PUT_XML, JAMF_USER_PATH, PATCH_BODY, PATCH_HEADERS, PATCH_PATH, SIM_CLIENT, USER_ID, unifiedAnswer,
+} from './common';
+import { runLoad, type LoadResult } from './lib/load';
+import {
+  cpuMs, forkServer, freePort, peakRssMb, resetPeakRss, ROOT, rssMb, startPrism, startSimulatorCli, type Started,
+} from './lib/proc';
+
+const num = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0, got '${raw}'`);
+  return value;
+};
+const SECONDS = num('BENCH_SECONDS', 5);
+const WARMUP = num('BENCH_WARMUP_SECONDS', 1);
+const ROUNDS = num('BENCH_ROUNDS', 3);
+const CONNECTIONS = num('BENCH_CONNECTIONS', 10);
+const DELAY_MS = num('BENCH_DELAY_MS', 10);
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
+const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const PROFILE = process.env.BENCH_PROFILE;
+const RESULTS_DIR = join(ROOT, 'bench', 'results');
+const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
+/** `npm run bench -- layers`: the real app's layers added one at a time (bench/servers/layers.ts) instead of the variants. */
+const LAYERS_MODE = process.argv.includes('layers');
+const LAYER_LABELS = [
+  'bare Express + JSON parser, fixed answer',
+  '+ request id, request log',
+  '+ shutdown tracker, docs router, auth, rate limit',
+  '+ query parsing',
+  '+ request validation (EOV)',
+  '+ response validation (log)',
+  '+ idempotency, real handler, stub Jamf',
+];
+
+interface Variant {
+  key: string;
+  label: string;
+  /** The server under test, whose CPU and memory are reported. */
+  server: Started;
+  /** The simulator behind it, if any (its CPU is reported too). */
+  simulator?: Started;
+  requests: autocannon.Request[];
+}
+
+interface Measurement extends LoadResult {
+  round: number;
+  serverCpuUsPerOp: number;
+  simCpuUsPerOp: number | null;
+  /** CPU of the server under test over the measured window, as a share of one core. */
+  serverCpuShare: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((x, y) => x - y);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+const fmt = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const log = (line: string): void => { process.stdout.write(`${line}\n`); };
+
+const patchRequest: autocannon.Request = { method: 'PATCH', path: PATCH_PATH, headers: PATCH_HEADERS, body: PATCH_BODY };
+
+/** An API token and the sticky cookie of a simulator, for the load tool's own PUT + GET. */
+async function jamfSession(simulatorUrl: string): Promise<{ authorization: string; cookie: string }> {
+  const res = await request(`${simulatorUrl}/api/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...SIM_CLIENT }).toString(),
+  });
+  const token = (await res.body.json()) as { access_token: string };
+  const authorization = `Bearer ${token.access_token}`;
+  const put = await request(`${simulatorUrl}${JAMF_USER_PATH}?${JAMF_PUT_QUERY}`, {
+    method: 'PUT', headers: { authorization, 'content-type': 'application/xml', accept: 'application/xml' }, body: JAMF_PUT_XML,
+  });
+  await put.body.text();
+  if (put.statusCode !== 201) throw new Error(`the simulator answered the PUT with ${put.statusCode}`);
+  const setCookie = put.headers['set-cookie'];
+  const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie)?.split(';', 1)[0] ?? '';
+  return { authorization, cookie };
+}
+
+function upstreamRequests(session: { authorization: string; cookie: string }): autocannon.Request[] {
+  return [
+    { method: 'PUT', path: `${JAMF_USER_PATH}?${JAMF_PUT_QUERY}`, headers: { authorization: session.authorization, 'content-type': 'application/xml', accept: 'application/xml' }, body: JAMF_PUT_XML },
+    { method: 'GET', path: JAMF_USER_PATH, headers: { authorization: session.authorization, accept: 'application/json', cookie: session.cookie } },
+  ];
+}
+
+/** One PATCH, to check that a variant answers what the real server answers. */
+async function probe(url: string): Promise<{ status: number; body: unknown }> {
+  const res = await request(`${url}${PATCH_PATH}`, { method: 'PATCH', headers: PATCH_HEADERS, body: PATCH_BODY });
+  const text = await res.body.text();
+  let body: unknown = text;
+  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.statusCode, body };
+}
+
+async function measure(variant: Variant, round: number): Promise<Measurement> {
+  if (WARMUP > 0) await runLoad({ url: variant.server.url, connections: CONNECTIONS, seconds: WARMUP, requests: variant.requests });
+  const serverPid = variant.server.child.pid as number;
+  const simPid = variant.simulator?.child.pid;
+  const cpu0 = cpuMs(serverPid);
+  const sim0 = simPid === undefined ? 0 : cpuMs(simPid);
+  const result = await runLoad({ url: variant.server.url, connections: CONNECTIONS, seconds: SECONDS, requests: variant.requests });
+  const cpu = cpuMs(serverPid) - cpu0;
+  const sim = simPid === undefined ? 0 : cpuMs(simPid) - sim0;
+  return {
+    ...result,
+    round,
+    serverCpuUsPerOp: (cpu * 1000) / Math.max(1, result.ops),
+    simCpuUsPerOp: simPid === undefined ? null : (sim * 1000) / Math.max(1, result.ops),
+    serverCpuShare: cpu / result.elapsedMs,
+  };
+}
+
+/** `truto_response_format=stream` of a large remote body: how much the server's RSS grows. */
+async function streamCheck(): Promise<Record<string, unknown>> {
+  const bytes = 100 * 1024 * 1024;
+  const sim = await forkServer('large-simulator', 'large-simulator.js', { BENCH_LARGE_BYTES: String(bytes) });
+  const gateway = await forkServer('gateway(stream)', 'gateway.js', { BENCH_UPSTREAM: sim.url });
+  const pid = gateway.child.pid as number;
+  try {
+    // Warm the server on another user (user 6, renamed to its own name), whose GET is small.
+    const warmPath = `/unified/mdm/users/6?integrated_account_id=${ACCOUNT_ID}&truto_response_format=unified`;
+    for (let i = 0; i < 200; i++) {
+      const res = await request(`${gateway.url}${warmPath}`, { method: 'PATCH', headers: PATCH_HEADERS, body: JSON.stringify({ name: 'Twanda9039' }) });
+      await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`stream check warm-up answered ${res.statusCode}`);
+    }
+    const runs: Array<{ baselineMb: number; peakMb: number; growthMb: number; bytes: number; seconds: number }> = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const baselineMb = rssMb(pid);
+      const hwmReset = resetPeakRss(pid);
+      let sampledPeak = baselineMb;
+      const sampler = setInterval(() => { sampledPeak = Math.max(sampledPeak, rssMb(pid)); }, 5);
+      const started = performance.now();
+      const res = await request(`${gateway.url}/unified/mdm/users/${USER_ID}?integrated_account_id=${ACCOUNT_ID}&truto_response_format=stream&remote_query[foo]=bar`, {
+        method: 'PATCH', headers: PATCH_HEADERS, body: PATCH_BODY,
+      });
+      let received = 0;
+      for await (const chunk of res.body) received += (chunk as Buffer).length;
+      const seconds = (performance.now() - started) / 1000;
+      clearInterval(sampler);
+      if (res.statusCode !== 200) throw new Error(`the stream answered ${res.statusCode}`);
+      const peakMb = Math.max(sampledPeak, hwmReset ? peakRssMb(pid) : 0);
+      runs.push({ baselineMb, peakMb, growthMb: peakMb - baselineMb, bytes: received, seconds });
+    }
+    return { remoteBytes: bytes, runs, growthMbMedian: median(runs.map((r) => r.growthMb)), growthMbMax: Math.max(...runs.map((r) => r.growthMb)) };
+  } finally {
+    await gateway.stop();
+    await sim.stop();
+  }
+}
+
+/** `node dist/src/main.js` (embedded simulator, demo account) from spawn to the first 200 of the example PATCH. */
+async function coldStart(): Promise<Record<string, unknown>> {
+  const runs: Array<{ listeningMs: number; firstResponseMs: number }> = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const started = performance.now();
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MDM_API_TOKENS: API_TOKEN },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    let listeningMs = Number.NaN;
+    let firstResponseMs = Number.NaN;
+    try {
+      while (performance.now() - started < 20_000) {
+        try {
+          const res = await request(`${url}${PATCH_PATH}`, { method: 'PATCH', headers: PATCH_HEADERS, body: PATCH_BODY, reset: true });
+          if (Number.isNaN(listeningMs)) listeningMs = performance.now() - started;
+          await res.body.text();
+          if (res.statusCode === 200) { firstResponseMs = performance.now() - started; break; }
+          throw new Error(`the first answer was ${res.statusCode}`);
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'ECONNREFUSED') throw err;
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    runs.push({ listeningMs, firstResponseMs });
+  }
+  return { runs, firstResponseMsMedian: median(runs.map((r) => r.firstResponseMs)) };
+}
+
+interface RatioDef { name: string; num: string; den: string; field: 'opsPerSec' | 'p50diff'; target?: { op: '>=' | '<='; value: number } }
+
+const RATIOS: RatioDef[] = [
+  { name: 'b/a requests/s (real server, stub Jamf / bare Express)', num: 'b', den: 'a', field: 'opsPerSec', target: { op: '>=', value: 0.75 } },
+  { name: 'b/e requests/s (real server, stub Jamf / Prism mock)', num: 'b', den: 'e', field: 'opsPerSec', target: { op: '>=', value: 2.5 } },
+  { name: 'c/t requests/s, CPU-bound (real / thinnest gateway)', num: 'c0', den: 't0', field: 'opsPerSec', target: { op: '>=', value: 0.5 } },
+  { name: 'c/d requests/s, CPU-bound (real / upstream floor)', num: 'c0', den: 'd0', field: 'opsPerSec' },
+  { name: 't/d requests/s, CPU-bound (thinnest / upstream floor)', num: 't0', den: 'd0', field: 'opsPerSec' },
+  { name: `c/d requests/s, latency-bound (+${DELAY_MS} ms per Jamf call)`, num: 'c10', den: 'd10', field: 'opsPerSec', target: { op: '>=', value: 0.9 } },
+  { name: 'c/t requests/s, latency-bound', num: 'c10', den: 't10', field: 'opsPerSec' },
+  { name: 'c−d added p50 ms, latency-bound', num: 'c10', den: 'd10', field: 'p50diff', target: { op: '<=', value: 2 } },
+  { name: 't−d added p50 ms, latency-bound', num: 't10', den: 'd10', field: 'p50diff' },
+];
+
+function machine(): { nproc: number; cpu: string; node: string; commit: string; date: string } {
+  let commit = '';
+  try { commit = execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
+  return { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, commit, date: new Date().toISOString() };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const profileArgs = (key: string): string[] => (PROFILE?.split(',').includes(key) ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
+  const want = (key: string): boolean => !ONLY || ONLY.has(key);
+  const started: Started[] = [];
+  const keep = async (p: Promise<Started>): Promise<Started> => { const s = await p; started.push(s); return s; };
+  const meta = { ...machine(), seconds: SECONDS, warmupSeconds: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, delayMs: DELAY_MS };
+  log(`mdm-users bench: ${meta.nproc} × ${meta.cpu}, node ${meta.node}, commit ${meta.commit}`);
+  log(`${CONNECTIONS} connections, ${WARMUP} s warm-up + ${SECONDS} s measured per variant, ${ROUNDS} interleaved rounds`);
+
+  const variants: Variant[] = [];
+  try {
+    if (LAYERS_MODE) {
+      for (let layer = 0; layer <= 6; layer++) {
+        const key = `L${layer}`;
+        if (want(key)) variants.push({ key, label: `${key} ${LAYER_LABELS[layer]}`, server: await keep(forkServer(key, 'layers.js', { BENCH_LAYERS: String(layer) }, profileArgs(key))), requests: [patchRequest] });
+      }
+    }
+    const needSim0 = !LAYERS_MODE && ['c0', 't0', 'd0'].some(want);
+    const needSim10 = !LAYERS_MODE && ['c10', 't10', 'd10'].some(want);
+    const sims: Record<string, Started> = {};
+    if (needSim0) sims['0'] = await keep(startSimulatorCli('simulator(0 ms)', 0));
+    if (needSim10) sims['10'] = await keep(startSimulatorCli(`simulator(${DELAY_MS} ms)`, DELAY_MS));
+    const gatewayEnv = (upstream: string): Record<string, string> => ({ BENCH_UPSTREAM: upstream, BENCH_MAX_CONCURRENCY: String(CONNECTIONS) });
+
+    if (!LAYERS_MODE && want('a')) variants.push({ key: 'a', label: 'a  bare Express, fixed answer', server: await keep(forkServer('a', 'floor.js', {}, profileArgs('a'))), requests: [patchRequest] });
+    if (!LAYERS_MODE && want('b')) variants.push({ key: 'b', label: 'b  real server, stub Jamf', server: await keep(forkServer('b', 'gateway.js', gatewayEnv('stub'), profileArgs('b'))), requests: [patchRequest] });
+    if (!LAYERS_MODE && want('e') && !SKIP.has('prism')) {
+      variants.push({ key: 'e', label: 'e  Prism 5.14.2 mock', server: await keep(startPrism('e', join(ROOT, 'openapi', 'mdm-users.yaml'), join(RESULTS_DIR, 'prism.log'))), requests: [patchRequest] });
+    }
+    for (const [delay, sim] of Object.entries(sims)) {
+      const mode = delay === '0' ? 'CPU-bound' : `+${DELAY_MS} ms`;
+      const key = (k: string): string => `${k}${delay}`;
+      if (want(key('c'))) variants.push({ key: key('c'), label: `${key('c').padEnd(3)} real server → simulator (${mode})`, server: await keep(forkServer(key('c'), 'gateway.js', gatewayEnv(sim.url), profileArgs(key('c')))), simulator: sim, requests: [patchRequest] });
+      if (want(key('t'))) variants.push({ key: key('t'), label: `${key('t').padEnd(3)} thinnest gateway → simulator (${mode})`, server: await keep(forkServer(key('t'), 'thin.js', gatewayEnv(sim.url), profileArgs(key('t')))), simulator: sim, requests: [patchRequest] });
+      if (want(key('d'))) variants.push({ key: key('d'), label: `${key('d').padEnd(3)} PUT + GET straight to simulator (${mode})`, server: sim, requests: upstreamRequests(await jamfSession(sim.url)) });
+    }
+
+    // Every variant must answer 200 (and the gateways what the floor answers) before it is measured.
+    const expected = unifiedAnswer();
+    for (const v of variants) {
+      if (v.key.startsWith('d')) continue;
+      const { status, body } = await probe(v.server.url);
+      if (status !== 200) throw new Error(`${v.key} answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
+      if (['a', 'b', 'c0', 'c10'].includes(v.key) && !isDeepStrictEqual(body, expected)) {
+        throw new Error(`${v.key} answered a different user: ${JSON.stringify(body).slice(0, 300)}`);
+      }
+    }
+
+    const measurements = new Map<string, Measurement[]>(variants.map((v) => [v.key, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const shift = (round * 3) % Math.max(1, variants.length);
+      const order = [...variants.slice(shift), ...variants.slice(0, shift)];
+      for (const v of order) {
+        const m = await measure(v, round + 1);
+        measurements.get(v.key)?.push(m);
+        log(`  round ${round + 1} ${v.key.padEnd(3)} ${fmt(m.opsPerSec, 0).padStart(7)} ops/s  p50 ${fmt(m.p50)} ms  p99 ${fmt(m.p99)} ms  server CPU ${fmt(m.serverCpuUsPerOp, 0)} µs/op (${fmt(m.serverCpuShare * 100, 0)}% of a core)${m.failures ? `  FAILURES ${m.failures}` : ''}`);
+      }
+    }
+
+    const summary: Record<string, Record<string, unknown>> = {};
+    for (const v of variants) {
+      const ms = measurements.get(v.key) ?? [];
+      summary[v.key] = {
+        label: v.label.slice(v.key.length).trim(),
+        opsPerSec: median(ms.map((m) => m.opsPerSec)),
+        p50: median(ms.map((m) => m.p50)),
+        p99: median(ms.map((m) => m.p99)),
+        serverCpuUsPerOp: median(ms.map((m) => m.serverCpuUsPerOp)),
+        simCpuUsPerOp: v.simulator ? median(ms.map((m) => m.simCpuUsPerOp ?? Number.NaN)) : null,
+        peakRssMb: peakRssMb(v.server.child.pid as number),
+        failures: ms.reduce((sum, m) => sum + m.failures, 0),
+        rounds: ms,
+      };
+    }
+    const ratios: Record<string, Record<string, unknown>> = {};
+    const ratioDefs: RatioDef[] = LAYERS_MODE
+      ? variants.filter((v) => v.key !== 'L0').map((v) => ({ name: `${v.key}/L0 requests/s`, num: v.key, den: 'L0', field: 'opsPerSec' as const }))
+      : RATIOS;
+    for (const r of ratioDefs) {
+      const num = measurements.get(r.num);
+      const den = measurements.get(r.den);
+      if (!num || !den || num.length === 0 || den.length === 0) continue;
+      const perRound = num.map((m, i) => {
+        const d = den[i] as Measurement;
+        return r.field === 'opsPerSec' ? m.opsPerSec / d.opsPerSec : m.p50 - d.p50;
+      });
+      const value = median(perRound);
+      const pass = r.target ? (r.target.op === '>=' ? value >= r.target.value : value <= r.target.value) : undefined;
+      ratios[r.name] = { value, perRound, ...(r.target ? { target: `${r.target.op} ${r.target.value}`, pass } : {}) };
+    }
+
+    for (const s of started) if (!variants.some((v) => v.server === s)) summary[`(${s.name})`] = { peakRssMb: peakRssMb(s.child.pid as number) };
+    for (const s of started) await s.stop();
+    started.length = 0;
+
+    const stream = SKIP.has('stream') || LAYERS_MODE ? undefined : await streamCheck();
+    const cold = SKIP.has('cold') || LAYERS_MODE ? undefined : await coldStart();
+
+    log('');
+    log('| variant | req/s | p50 ms | p99 ms | server CPU µs/req | sim CPU µs/req | peak RSS MB |');
+    log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const v of variants) {
+      const s = summary[v.key] as Record<string, number | null>;
+      log(`| ${v.label} | ${fmt(s.opsPerSec as number, 0)} | ${fmt(s.p50 as number)} | ${fmt(s.p99 as number)} | ${fmt(s.serverCpuUsPerOp as number, 0)} | ${s.simCpuUsPerOp === null ? '' : fmt(s.simCpuUsPerOp as number, 0)} | ${fmt(s.peakRssMb as number, 0)} |`);
+    }
+    log('');
+    log('| ratio (median of rounds) | value | per round | target |');
+    log('| --- | ---: | --- | --- |');
+    for (const [name, r] of Object.entries(ratios)) {
+      const target = r.target ? `${r.target} ${r.pass ? 'met' : 'MISSED'}` : '';
+      log(`| ${name} | ${fmt(r.value as number)} | ${(r.perRound as number[]).map((x) => fmt(x)).join(', ')} | ${target} |`);
+    }
+    if (stream) log(`\nstream of a ${(stream.remoteBytes as number) / 1048576} MB remote body: server RSS grew ${fmt(stream.growthMbMedian as number, 1)} MB (median), ${fmt(stream.growthMbMax as number, 1)} MB (max); target < 32 MB ${(stream.growthMbMax as number) < 32 ? 'met' : 'MISSED'}`);
+    if (cold) log(`cold start (node dist/src/main.js, embedded simulator) to the first 200: ${fmt(cold.firstResponseMsMedian as number, 0)} ms (median); target < 1000 ms ${(cold.firstResponseMsMedian as number) < 1000 ? 'met' : 'MISSED'}`);
+
+    const latestFile = join(RESULTS_DIR, LAYERS_MODE ? 'layers.json' : 'latest.json');
+    const previous = existsSync(latestFile) ? (JSON.parse(readFileSync(latestFile, 'utf8')) as { meta?: { date?: string; commit?: string }; variants?: Record<string, { opsPerSec?: number }>; ratios?: Record<string, { value?: number }> }) : undefined;
+    if (previous) {
+      log(`\ncompared with the previous run (${previous.meta?.date ?? '?'}, commit ${previous.meta?.commit ?? '?'}): new/old`);
+      for (const v of variants) {
+        const old = previous.variants?.[v.key]?.opsPerSec;
+        if (old) log(`  ${v.key.padEnd(4)} req/s ${fmt((summary[v.key]?.opsPerSec as number) / old)}×`);
+      }
+      for (const [name, r] of Object.entries(ratios)) {
+        const old = previous.ratios?.[name]?.value;
+        if (old !== undefined) log(`  ${name}: ${fmt(old)} → ${fmt(r.value as number)}`);
+      }
+      renameSync(latestFile, join(RESULTS_DIR, LAYERS_MODE ? 'layers.previous.json' : 'previous.json'));
+    }
+    writeFileSync(latestFile, `${JSON.stringify({ meta, variants: summary, ratios, stream, coldStart: cold }, null, 2)}\n`);
+    log(`\nwritten ${latestFile}`);
+  } finally {
+    for (const s of started) await s.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -24,7 +24,16 @@ export function envelope(status: number, message: string, errors?: FieldError[])
 }
 
 interface ValidatorErrorItem { path?: string; message?: string; errorCode?: string }
-interface StatusCarrier { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown; errors?: unknown; headers?: unknown; expose?: unknown }
+interface StatusCarrier { status?: unknown; statusCode?: unknown; type?: unknown; code?: unknown; message?: unknown; errors?: unknown; headers?: unknown; expose?: unknown }
+
+/** Codes of Node's zlib and brotli errors: a body that does not decompress as its Content-Encoding says. */
+const DECOMPRESSION_ERROR = /^(?:Z_|ERR_BROTLI|ERR__ERROR_)/;
+
+/** The `Allow` header a 405 from the request validator carries (RFC 9110 requires it), if any. */
+function allowHeader(headers: unknown): Record<string, string> | undefined {
+  const allow = typeof headers === 'object' && headers !== null ? (headers as Record<string, unknown>).Allow : undefined;
+  return typeof allow === 'string' && allow !== '' ? { Allow: allow } : undefined;
+}
 
 /**
  * Turns any failure into Truto's error envelope: our own ApiError and RemoteError, the request
@@ -44,7 +53,8 @@ export function toEnvelope(err: unknown): Enveloped {
   const e = (typeof err === 'object' && err !== null ? err : {}) as StatusCarrier;
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
-    return { envelope: clientError(status, e) };
+    const headers = status === 405 ? allowHeader(e.headers) : undefined;
+    return { envelope: clientError(status, e), ...(headers ? { headers } : {}) };
   }
   return { envelope: envelope(500, 'The server failed unexpectedly. The x-request-id header names the request in the server log.') };
 }
@@ -62,6 +72,9 @@ function clientError(status: number, e: StatusCarrier): ErrorEnvelope {
       return envelope(400, 'The request was aborted before its body was received.');
     default:
       break;
+  }
+  if (typeof e.code === 'string' && DECOMPRESSION_ERROR.test(e.code)) {
+    return envelope(400, 'The request body could not be decompressed as its Content-Encoding says. Send it compressed that way, or uncompressed without Content-Encoding.');
   }
   const items = Array.isArray(e.errors) ? (e.errors as ValidatorErrorItem[]) : [];
   const errors: FieldError[] = items.map((item) => ({

@@ -11,6 +11,33 @@ export const QUERY_LIMITS = {
   depth: 8,
 } as const;
 
+/**
+ * Keys that are JavaScript's own object machinery. qs drops `__proto__` silently (so an unknown parameter
+ * `__proto__=…` would pass unnoticed, and `remote_query[__proto__]…` would reach Jamf unvalidated, since
+ * remote_query is forwarded from the raw query string); all three are refused, as in `remote_data`.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A key decoded the way qs decodes it (`+` is a space; a malformed escape stays as it is). */
+function decodeKey(raw: string): string {
+  const spaced = raw.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
+}
+
+/** The first key of the query string with a reserved name as its root or any bracketed part. */
+function reservedKey(queryString: string): { key: string; reserved: string } | undefined {
+  for (const pair of queryString.split('&')) {
+    const eq = pair.indexOf('=');
+    const key = decodeKey(eq === -1 ? pair : pair.slice(0, eq));
+    for (const part of key.split(/[[\]]/)) if (RESERVED_KEYS.has(part)) return { key, reserved: part };
+  }
+  return undefined;
+}
+
 const OPTIONS: qs.IParseOptions & { decoder?: never } = {
   // Null-prototype objects: keys such as `constructor` or `__proto__` stay plain data, never reach Object.prototype.
   plainObjects: true,
@@ -29,15 +56,30 @@ const OPTIONS: qs.IParseOptions & { decoder?: never } = {
 /**
  * Parses a query string in every wire form the API accepts: `x[]=a&x[]=b`, `x=a&x=b`, `x[0]=a&x[1]=b`,
  * `obj[k]=v` and nested `obj[a][b]=c`. Arrays stay arrays up to {@link QUERY_LIMITS}.arrayItems items
- * (Express's own parsers turn long arrays into objects or join them); beyond the limits it refuses
- * with 400 rather than silently reshaping what was sent.
+ * (Express's own parsers turn long arrays into objects or join them); beyond the limits, and for keys
+ * named `__proto__`, `constructor` or `prototype`, it refuses with 400 rather than silently reshaping what was sent.
  */
 export function parseQuery(queryString: string): Record<string, unknown> {
   if (queryString === '') return Object.create(null) as Record<string, unknown>;
+  const reserved = reservedKey(queryString);
+  if (reserved) {
+    const message = `uses the reserved name '${reserved.reserved}' (__proto__, constructor and prototype are refused as query keys, remote_query included); rename it.`;
+    throw new ApiError(400, `The query key '${reserved.key}' ${message}`, [{ path: `/query/${reserved.key}`, message, error_code: 'reserved' }]);
+  }
+  let query: Record<string, unknown>;
   try {
-    return qs.parse(queryString, OPTIONS) as Record<string, unknown>;
+    query = qs.parse(queryString, OPTIONS) as Record<string, unknown>;
   } catch (err) {
     throw new ApiError(400, `The query string is too large or too deeply nested: ${(err as Error).message}. ` +
       `Send at most ${QUERY_LIMITS.parameters} parameters, ${QUERY_LIMITS.arrayItems} items per array and ${QUERY_LIMITS.depth} levels of brackets.`);
   }
+  // A top-level key still holding '[' had brackets qs could not pair (`a[b=1`, `[[x]]=1`). The request validator
+  // would re-parse and silently drop such a key instead of refusing it as unknown, so it is refused here.
+  for (const key of Object.keys(query)) {
+    if (key.includes('[')) {
+      const message = "has brackets that do not pair up; write nested keys as name[key]=value.";
+      throw new ApiError(400, `The query key '${key}' ${message}`, [{ path: `/query/${key}`, message, error_code: 'brackets' }]);
+    }
+  }
+  return query;
 }

@@ -24,7 +24,13 @@ const SINGULAR: Readonly<Record<string, string>> = {
 /** How deep `remote_data` may nest. */
 export const MAX_REMOTE_DATA_DEPTH = 16;
 
-const builder = new XMLBuilder({ format: false, suppressEmptyNode: true, processEntities: true, ignoreAttributes: true });
+const TEXT_SPECIALS = /[&<>'"\r]/g;
+/** The builder's own five entities, plus CR as a character reference: a literal CR would reach Jamf as LF (XML 1.0 §2.11). */
+const TEXT_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;', '\r': '&#13;' };
+const escapeText = (_name: string, value: unknown): unknown =>
+  (typeof value === 'string' ? value.replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c] as string) : value);
+
+const builder = new XMLBuilder({ format: false, suppressEmptyNode: true, processEntities: false, tagValueProcessor: escapeText, ignoreAttributes: true });
 
 /**
  * The singular child element of a Jamf list element: `sites` → `site`,

@@ -66,6 +66,7 @@ describe('fuzz: malformed requests', () => {
     const prototypesBefore = prototypeFingerprint();
     const jamfBefore = { ...stack.simulator.counters };
     const histogram = new Map<Category, Map<number, number>>();
+    const millis = new Map<Category, number>();
     let sent = 0;
     const started = Date.now();
 
@@ -81,10 +82,13 @@ describe('fuzz: malformed requests', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(malformedRequest, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
         const results = await mapConcurrently(batch, CONCURRENCY, async (k): Promise<{ k: MalformedCase; res?: WireResponse; err?: Error }> => {
+          const t0 = performance.now();
           try {
             return { k, res: await (k.head ? headClient : client).send(k.req) };
           } catch (err) {
             return { k, err: err as Error };
+          } finally {
+            millis.set(k.category, (millis.get(k.category) ?? 0) + performance.now() - t0);
           }
         });
         sent += batch.length;
@@ -104,7 +108,7 @@ describe('fuzz: malformed requests', () => {
 
     const seconds = (Date.now() - started) / 1000;
     const lines = [...histogram].sort(([a], [b]) => a.localeCompare(b))
-      .map(([cat, m]) => `  ${cat.padEnd(16)} ${[...m].map(([s, n]) => `${s}×${n}`).join(' ')}`);
+      .map(([cat, m]) => `  ${cat.padEnd(16)} ${[...m].map(([s, n]) => `${s}×${n}`).join(' ')}  (${((millis.get(cat) ?? 0) / [...m.values()].reduce((a, b) => a + b, 0)).toFixed(1)} ms each)`);
     console.log(`fuzz malformed: ${sent} requests in ${seconds.toFixed(1)} s (seed ${SEED}), no 5xx\n${lines.join('\n')}`);
 
     expect(sent).toBeGreaterThanOrEqual(5000);

@@ -46,7 +46,7 @@ describe('secrets never leave the server', () => {
       { id: ACCOUNTS.basic, integration: 'jamf', context: context({ type: 'basic', ...USER }) },
       { id: ACCOUNTS.wrongSecret, integration: 'jamf', context: context({ type: 'client_credentials', client_id: CLIENT.client_id, client_secret: WRONG_SECRET }) },
       { id: ACCOUNTS.wrongPassword, integration: 'jamf', context: context({ type: 'basic', username: USER.username, password: WRONG_PASSWORD }) },
-      { id: ACCOUNTS.narrow, integration: 'jamf', context: context({ type: 'client_credentials', ...CLIENT }, { max_concurrency: 1, max_queue: 0 }) },
+      { id: ACCOUNTS.narrow, integration: 'jamf', context: context({ type: 'client_credentials', ...CLIENT }, { max_concurrency: 1, max_queue: 0, timeout_ms: 5000 }) },
     ];
     registry = createAccountRegistry(configs);
     const capture = new Writable({

@@ -64,12 +64,14 @@ describe('Jamf connector: bearer tokens', () => {
 
   it.each([['an API client', oauthAuth], ['a user account', basicAuth]] as const)(
     'renews the token of %s shortly before it expires, without a call being refused', async (_label, auth) => {
-      rig = await startRig({ tokenTtlSeconds: 1 });
+      rig = await startRig({ tokenTtlSeconds: 2 });
       const connector = rig.connector({ auth });
+      const before = Date.now(); // the token is asked for just after this
       await connector.updateUser('6', fullNameXml('First'), '');
       await connector.updateUser('6', fullNameXml('Second'), '');
       expect(rig.sim.counters.tokenRequests).toBe(1);
-      await sleep(850); // inside the last fifth of the 1 s lifetime: due for renewal, not yet expired
+      // Inside the last fifth of the 2 s lifetime (from 1.6 s): due for renewal, not yet expired.
+      await sleep(before + 1750 - Date.now());
       await connector.updateUser('6', fullNameXml('Third'), '');
       expect(rig.sim.counters.tokenRequests).toBe(2);
       // No 401 was needed: 3 PUTs and 3 GETs, nothing repeated.

@@ -52,7 +52,13 @@ export class TokenProvider {
       (token) => { this.current = token; this.pending = undefined; return token; },
       (err: unknown) => { this.pending = undefined; throw err; },
     );
-    return (await untilAborted(this.pending, signal)).value;
+    try {
+      return (await untilAborted(this.pending, signal)).value;
+    } catch (err) {
+      // A renewal that failed (Jamf busy, say) while the token in hand still works: keep using it.
+      if (!signal.aborted && this.current && this.now() < this.current.expiresAt) return this.current.value;
+      throw err;
+    }
   }
 
   /** Called when Jamf refused `rejected` (401): forget it, so the next call fetches a new one (once, however many callers saw it refused). */

@@ -59,6 +59,27 @@ describe('TokenProvider', () => {
     expect(calls).toBe(1);
   });
 
+  it('keeps using a token still valid when its renewal fails, and renews on a later call', async () => {
+    let now = 1_000_000;
+    let calls = 0;
+    const answers = [oauthAnswer('t1', 100), { statusCode: 503, text: 'busy' }, oauthAnswer('t3', 100)];
+    const provider = new TokenProvider(oauth, async () => answers[calls++] as { statusCode: number; text: string }, 'acct', () => now);
+    expect(await provider.token(never)).toBe('t1');
+    now += 90_000; // due for renewal, not expired
+    expect(await provider.token(never)).toBe('t1');
+    expect(await provider.token(never)).toBe('t3');
+    expect(calls).toBe(3);
+  });
+
+  it('fails when the renewal fails and the token in hand has expired', async () => {
+    let now = 1_000_000;
+    let calls = 0;
+    const provider = new TokenProvider(oauth, async () => (++calls === 1 ? oauthAnswer('t1', 100) : { statusCode: 503, text: 'busy' }), 'acct', () => now);
+    await provider.token(never);
+    now += 100_000;
+    await expect(provider.token(never)).rejects.toMatchObject({ status: 502 });
+  });
+
   it('tries again on the next call after a failed request', async () => {
     let calls = 0;
     const provider = new TokenProvider(oauth, async () => (++calls === 1 ? { statusCode: 500, text: 'down' } : oauthAnswer('ok')), 'acct');

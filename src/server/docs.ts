@@ -51,9 +51,11 @@ function canBuild(): boolean {
   }
 }
 
+/** Whether the built page exists and is newer than the spec and the script that builds it. */
 function isFresh(file: string): boolean {
   if (!existsSync(file)) return false;
-  return statSync(file).mtimeMs >= statSync(specPath()).mtimeMs;
+  const built = statSync(file).mtimeMs;
+  return [specPath(), BUILD_SCRIPT()].every((source) => !existsSync(source) || statSync(source).mtimeMs <= built);
 }
 
 /** Runs scripts/build-docs.js into `file`; rejects with its output when it fails. */

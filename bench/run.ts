@@ -18,6 +18,7 @@ import { request } from 'undici';
 import {
   ACCOUNT_ID, API_TOKEN, JAMF_PUT_QUERY, JAMF_PUT_XML, JAMF_USER_PATH, PATCH_BODY, PATCH_HEADERS, PATCH_PATH, SIM_CLIENT, USER_ID, unifiedAnswer,
 } from './common';
+import { LAYER_LABELS } from './lib/layers-app';
 import { runLoad, type LoadResult } from './lib/load';
 import {
   cpuMs, forkServer, freePort, peakRssMb, resetPeakRss, ROOT, rssMb, startPrism, startSimulatorCli, type Started,
@@ -41,15 +42,6 @@ const RESULTS_DIR = join(ROOT, 'bench', 'results');
 const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
 /** `npm run bench -- layers`: the real app's layers added one at a time (bench/servers/layers.ts) instead of the variants. */
 const LAYERS_MODE = process.argv.includes('layers');
-const LAYER_LABELS = [
-  'bare Express + JSON parser, fixed answer',
-  '+ request id, request log',
-  '+ shutdown tracker, docs router, auth, rate limit',
-  '+ query parsing',
-  '+ request validation (EOV)',
-  '+ response validation (log)',
-  '+ idempotency, real handler, stub Jamf',
-];
 
 interface Variant {
   key: string;

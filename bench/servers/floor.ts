@@ -1,21 +1,9 @@
-/**
- * Variant a, the floor of a validated server: bare Express 5 with the same JSON body parser as the real
- * app and a fixed unified-user answer. No auth, no validation, no logging, no upstream. ETag and
- * X-Powered-By are off as in the real app, so the floor does not pay for work the app does not do.
- */
-import express from 'express';
+/** Variant a, the floor (see bench/lib/floor-app.ts), in its own process. */
 import type { AddressInfo } from 'node:net';
-import { announce, exitWithParent, unifiedAnswer } from '../common';
+import { announce, exitWithParent } from '../common';
+import { floorApp } from '../lib/floor-app';
 
-const answer = unifiedAnswer();
-const app = express();
-app.disable('x-powered-by');
-app.set('etag', false);
-app.use(express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
-app.patch('/unified/mdm/users/:id', (_req, res) => {
-  res.status(200).json(answer);
-});
-const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+const server = floorApp().listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   announce(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
 exitWithParent(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -20,21 +20,8 @@ import { createApp } from '../../src/server/app';
 import { readConfig } from '../../src/server/config';
 import { createHttpServer, GracefulShutdown } from '../../src/server/http-server';
 import { createLogger } from '../../src/server/logger';
-import type { JamfUserEnvelope, JamfUsersConnector } from '../../src/jamf/connector/types';
-import { ACCOUNT_ID, API_TOKEN, announce, exitWithParent, JAMF_USER_JSON, SIM_CLIENT } from '../common';
-
-/** Stands in for Jamf: answers the user as Jamf's JSON, parsed afresh each time as the real connector does. */
-export class StubConnector implements JamfUsersConnector {
-  updateUser(_id: string, _xml: string, _query: string): Promise<JamfUserEnvelope> {
-    return Promise.resolve(JSON.parse(JAMF_USER_JSON) as JamfUserEnvelope);
-  }
-  updateUserStream(): Promise<never> {
-    return Promise.reject(new Error('the stub connector does not stream'));
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+import { StubConnector } from '../lib/stub';
+import { ACCOUNT_ID, API_TOKEN, announce, exitWithParent, SIM_CLIENT } from '../common';
 
 async function main(): Promise<void> {
   const upstream = process.env.BENCH_UPSTREAM ?? 'stub';

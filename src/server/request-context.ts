@@ -13,20 +13,35 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Gives every request an id and a child logger, returns the id in `x-request-id`, logs each completed request. */
+/**
+ * Gives every request an id and a child logger, returns the id in `x-request-id`, logs each completed request.
+ *
+ * Per-request cost (docs/performance.md): the child logger is made only when something asks for `req.log`
+ * (an error, a stream cut short), and the completion line is written by a child of `logger` without
+ * redaction, with `req_id` among its fields: the same JSON line as `req.log.info(...)` writes. Redaction
+ * cost more than the rest of the line, and cannot change it: its fields (req_id, method, path without the
+ * query, status, ms) are primitives under names no redacted path matches.
+ */
 export function requestContext(logger: Logger): RequestHandler {
+  const completions = logger.child({}, { redact: [] });
   return (req, res, next) => {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     req.id = id;
-    req.log = logger.child({ req_id: id });
+    let log: Logger | undefined;
+    let replaced = false;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: true,
+      get: () => (log ??= logger.child({ req_id: id })),
+      set: (value: Logger) => { log = value; replaced = true; },
+    });
     res.setHeader('x-request-id', id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      req.log.info(
-        { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-        'request completed',
-      );
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (replaced && log) log.info({ method: req.method, path: req.path, status: res.statusCode, ms }, 'request completed');
+      else completions.info({ req_id: id, method: req.method, path: req.path, status: res.statusCode, ms }, 'request completed');
     });
     next();
   };

@@ -28,12 +28,23 @@ function decodeKey(raw: string): string {
   }
 }
 
-/** The first key of the query string with a reserved name as its root or any bracketed part. */
-function reservedKey(queryString: string): { key: string; reserved: string } | undefined {
+/** A key qs reads without guessing: a name, then bracketed parts (`a[b][c]`), an empty `[]` only last. */
+const WELL_FORMED_KEY = /^[^[\]]+(?:\[[^[\]]+\])*(?:\[\])?$/;
+
+/** The first key of the query string that is refused, with why: a reserved name, or brackets that do not pair up. */
+function refusedKey(queryString: string): { key: string; message: string; code: string } | undefined {
   for (const pair of queryString.split('&')) {
+    if (pair === '') continue;
     const eq = pair.indexOf('=');
     const key = decodeKey(eq === -1 ? pair : pair.slice(0, eq));
-    for (const part of key.split(/[[\]]/)) if (RESERVED_KEYS.has(part)) return { key, reserved: part };
+    for (const part of key.split(/[[\]]/)) {
+      if (RESERVED_KEYS.has(part)) {
+        return { key, code: 'reserved', message: `uses the reserved name '${part}' (__proto__, constructor and prototype are refused as query keys, remote_query included); rename it.` };
+      }
+    }
+    if (!WELL_FORMED_KEY.test(key)) {
+      return { key, code: 'brackets', message: 'has brackets that do not pair up or an empty [] before the end; write nested keys as name[key]=value and list items as name[]=value.' };
+    }
   }
   return undefined;
 }
@@ -61,25 +72,14 @@ const OPTIONS: qs.IParseOptions & { decoder?: never } = {
  */
 export function parseQuery(queryString: string): Record<string, unknown> {
   if (queryString === '') return Object.create(null) as Record<string, unknown>;
-  const reserved = reservedKey(queryString);
-  if (reserved) {
-    const message = `uses the reserved name '${reserved.reserved}' (__proto__, constructor and prototype are refused as query keys, remote_query included); rename it.`;
-    throw new ApiError(400, `The query key '${reserved.key}' ${message}`, [{ path: `/query/${reserved.key}`, message, error_code: 'reserved' }]);
+  const refused = refusedKey(queryString);
+  if (refused) {
+    throw new ApiError(400, `The query key '${refused.key}' ${refused.message}`, [{ path: `/query/${refused.key}`, message: refused.message, error_code: refused.code }]);
   }
-  let query: Record<string, unknown>;
   try {
-    query = qs.parse(queryString, OPTIONS) as Record<string, unknown>;
+    return qs.parse(queryString, OPTIONS) as Record<string, unknown>;
   } catch (err) {
     throw new ApiError(400, `The query string is too large or too deeply nested: ${(err as Error).message}. ` +
       `Send at most ${QUERY_LIMITS.parameters} parameters, ${QUERY_LIMITS.arrayItems} items per array and ${QUERY_LIMITS.depth} levels of brackets.`);
   }
-  // A top-level key still holding '[' had brackets qs could not pair (`a[b=1`, `[[x]]=1`). The request validator
-  // would re-parse and silently drop such a key instead of refusing it as unknown, so it is refused here.
-  for (const key of Object.keys(query)) {
-    if (key.includes('[')) {
-      const message = "has brackets that do not pair up; write nested keys as name[key]=value.";
-      throw new ApiError(400, `The query key '${key}' ${message}`, [{ path: `/query/${key}`, message, error_code: 'brackets' }]);
-    }
-  }
-  return query;
 }

@@ -304,6 +304,7 @@ export interface components {
          */
         Error: {
             /**
+             * Format: int32
              * @description The HTTP status, repeated.
              * @example 400
              */
@@ -605,6 +606,8 @@ export interface components {
          * @description Query parameters passed untransformed to Jamf's `PUT /JSSResource/users/id/{id}`.
          *     `remote_query[foo]=bar` sends `foo=bar`; nested keys keep the bracket form:
          *     `remote_query[a][b]=c` sends `a[b]=c`. Values are strings, or objects of the same shape.
+         *     The pairs are sent in the order and encoding they arrived in. Keys named `__proto__`,
+         *     `constructor` or `prototype`, and brackets that do not pair up, are refused with 400.
          * @example {
          *       "foo": "bar"
          *     }
@@ -665,6 +668,8 @@ export interface operations {
                  * @description Query parameters passed untransformed to Jamf's `PUT /JSSResource/users/id/{id}`.
                  *     `remote_query[foo]=bar` sends `foo=bar`; nested keys keep the bracket form:
                  *     `remote_query[a][b]=c` sends `a[b]=c`. Values are strings, or objects of the same shape.
+                 *     The pairs are sent in the order and encoding they arrived in. Keys named `__proto__`,
+                 *     `constructor` or `prototype`, and brackets that do not pair up, are refused with 400.
                  * @example {
                  *       "foo": "bar"
                  *     }

@@ -59,6 +59,20 @@ for (const [id, t] of self) {
     inclBy.set(l, (inclBy.get(l) ?? 0) + t);
   }
 }
+/** Self time of node's own and native frames charged to the nearest package frame that called them. */
+const chargedBy = new Map<string, number>();
+for (const [id, t] of self) {
+  let cur: number | undefined = id;
+  let pkg = where(byId.get(id) as Node);
+  while (cur !== undefined) {
+    const w = where(byId.get(cur) as Node);
+    if (!w.startsWith('node:') && w !== '(native/gc)') { pkg = w.startsWith('ours:') ? w : w; break; }
+    cur = parent.get(cur);
+  }
+  const n = byId.get(id) as Node;
+  if (n.callFrame.functionName === '(garbage collector)' || n.callFrame.functionName === '(idle)' || n.callFrame.functionName === '(program)') pkg = n.callFrame.functionName;
+  chargedBy.set(pkg, (chargedBy.get(pkg) ?? 0) + t);
+}
 const pct = (t: number): string => `${((100 * t) / total).toFixed(1).padStart(5)}%`;
 const print = (title: string, m: Map<string, number>, n: number): void => {
   process.stdout.write(`\n${title}\n`);
@@ -66,6 +80,7 @@ const print = (title: string, m: Map<string, number>, n: number): void => {
 };
 process.stdout.write(`${file}: ${(total / 1e6).toFixed(2)} s sampled\n`);
 print('self time by package', pkgBy, 20);
+print('self time by package, node internals and native code charged to their caller', chargedBy, 30);
 print('self time by function', selfBy, top);
 print('inclusive time by function', inclBy, top);
 

@@ -83,7 +83,7 @@ export function createTransport(options: TransportOptions): (input: Request) => 
         abort.abort(error);
         reject(error);
       }, timeoutMs);
-      timer.unref?.();
+      (timer as { unref?: () => void }).unref?.(); // Node: do not keep the process alive for it
     });
     timedOut.catch(() => undefined); // handled where raced; never an unhandled rejection
     const signal = abort.signal;

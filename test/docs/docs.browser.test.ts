@@ -108,7 +108,7 @@ suite('the API docs page in a browser (/docs)', () => {
     await expandAll(page);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'update-a-user.png'), fullPage: true });
-  });
+  }, 90_000);
 
   it('shows every parameter of the spec under Path, Query and Headers', async () => {
     const request = section(await lines(page), OPERATION.summary, 'Responses');
@@ -117,14 +117,14 @@ suite('the API docs page in a browser (/docs)', () => {
       expect(section(request, where[location] ?? location)).toContain(name);
     }
     expect(PARAMETERS.length).toBeGreaterThanOrEqual(6);
-  });
+  }, 90_000);
 
   it('shows every field of the request body, those of emails[] included', async () => {
     const body = section(section(await lines(page), OPERATION.summary, 'Responses'), 'Body');
     expect(body).toContain('application/json');
     for (const field of BODY_FIELDS) expect(body).toContain(field);
     expect(BODY_FIELDS).toEqual(expect.arrayContaining(['name', 'emails', 'emails[].email', 'emails[].type', 'emails[].is_primary', 'remote_data']));
-  });
+  }, 90_000);
 
   it('shows every field of each 200 response shape', async () => {
     await page.getByRole('tab', { name: '200', exact: true }).click();
@@ -135,7 +135,7 @@ suite('the API docs page in a browser (/docs)', () => {
       const responses = section(await lines(page), 'Responses');
       for (const field of shape.fields) expect({ shape: shape.title, field, shown: responses.includes(field) }).toEqual({ shape: shape.title, field, shown: true });
     }
-  });
+  }, 90_000);
 
   it('shows every error response with its description and the error envelope fields', async () => {
     expect(ERROR_RESPONSES.map((r) => r.status)).toEqual(expect.arrayContaining(['400', '401', '404', '409', '429', '500', '502', '503', '504']));
@@ -148,7 +148,7 @@ suite('the API docs page in a browser (/docs)', () => {
     }
     await page.getByRole('tab', { name: '400', exact: true }).click();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'error-400.png'), fullPage: true });
-  });
+  }, 90_000);
 
   it('logged no console error and threw no page error', () => {
     expect(consoleErrors).toEqual([]);

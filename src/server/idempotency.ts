@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { ApiError } from '../errors';
+import type { AuthLocals } from './auth';
 
 /** A response kept for replay. */
 export interface StoredResponse {
@@ -115,7 +116,7 @@ function captureResponse(res: Response, done: (response: StoredResponse | undefi
  * `Idempotency-Key` on the update: the first request with a key is carried out and its response kept;
  * the same key with the same request within the TTL answers that response again, without writing to
  * Jamf (`Idempotent-Replayed: true`); a duplicate arriving while the first runs waits for it; the same
- * key with a different request answers 422. Keys are scoped to the API token that sent them.
+ * key with a different request answers 422. Keys are scoped to the API token that sent them (by its name from the auth step).
  * Runs after validation, so only valid requests claim keys.
  */
 export function idempotency(store: IdempotencyStore): RequestHandler {
@@ -125,8 +126,7 @@ export function idempotency(store: IdempotencyStore): RequestHandler {
       next();
       return;
     }
-    const scope = createHash('sha256').update(req.headers.authorization ?? '').digest('base64url').slice(0, 16);
-    const scopedKey = `${scope}:${key}`;
+    const scopedKey = `${(res.locals as Partial<AuthLocals>).apiTokenId ?? ''}:${key}`;
     const fingerprint = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body)}`).digest('base64url');
     const found = await store.begin(scopedKey, fingerprint);
     if (found.state === 'mismatch') {

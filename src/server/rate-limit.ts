@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { ApiError } from '../errors';
+import type { AuthLocals } from './auth';
 
 /** A rate: at most `requests` in any window of `seconds`. */
 export interface Rate {
@@ -63,13 +63,12 @@ export function tooManyRequests(retryAfter: number, what: string): ApiError {
   return new ApiError(429, `Too many requests ${what}. Wait ${retryAfter} s (Retry-After) and try again.`, undefined, { 'Retry-After': String(retryAfter) });
 }
 
-/** Limits requests per API token (keyed by a digest of the token, never the token itself). */
+/** Limits requests per API token (keyed by the token's name from the auth step, never the token itself). */
 export function perTokenRateLimit(rate: Rate | undefined): RequestHandler {
   if (!rate) return (_req, _res, next) => next();
   const limiter = new RateLimiter(rate);
-  return (req, _res, next) => {
-    const key = createHash('sha256').update(req.headers.authorization ?? '').digest('base64url');
-    const wait = limiter.take(key);
+  return (_req, res, next) => {
+    const wait = limiter.take((res.locals as Partial<AuthLocals>).apiTokenId ?? '');
     next(wait > 0 ? tooManyRequests(wait, `for this API token (at most ${rate.requests} per ${rate.seconds} s)`) : undefined);
   };
 }

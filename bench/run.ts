@@ -4,7 +4,7 @@
  *
  * Environment: BENCH_SECONDS (5) measured per variant and round, BENCH_WARMUP_SECONDS (1),
  * BENCH_ROUNDS (3), BENCH_CONNECTIONS (10), BENCH_DELAY_MS (10), BENCH_ONLY (comma-separated variant
- * keys, e.g. `a,b`), BENCH_SKIP (stream,cold,prism), BENCH_PROFILE (variant keys, comma-separated: those servers run
+ * keys, e.g. `a,b`; such a partial run writes partial.json, not latest.json), BENCH_SKIP (stream,cold,prism), BENCH_PROFILE (variant keys, comma-separated: those servers run
  * with `--cpu-prof` into bench/results/profiles/).
  */
 import { execSync, spawn } from 'node:child_process';
@@ -346,7 +346,9 @@ async function main(): Promise<void> {
     }
     if (cold) log(`cold start (node dist/src/main.js, embedded simulator) to the first 200: ${fmt(cold.firstResponseMsMedian as number, 0)} ms (median); target < 1000 ms ${(cold.firstResponseMsMedian as number) < 1000 ? 'met' : 'MISSED'}`);
 
-    const latestFile = join(RESULTS_DIR, LAYERS_MODE ? 'layers.json' : 'latest.json');
+    // A partial run (BENCH_ONLY) keeps its figures apart, so latest.json stays the last complete run.
+    const stem = LAYERS_MODE ? 'layers' : ONLY ? 'partial' : 'latest';
+    const latestFile = join(RESULTS_DIR, `${stem}.json`);
     const previous = existsSync(latestFile) ? (JSON.parse(readFileSync(latestFile, 'utf8')) as { meta?: { date?: string; commit?: string }; variants?: Record<string, { opsPerSec?: number }>; ratios?: Record<string, { value?: number }> }) : undefined;
     if (previous) {
       log(`\ncompared with the previous run (${previous.meta?.date ?? '?'}, commit ${previous.meta?.commit ?? '?'}): new/old`);
@@ -358,7 +360,7 @@ async function main(): Promise<void> {
         const old = previous.ratios?.[name]?.value;
         if (old !== undefined) log(`  ${name}: ${fmt(old)} → ${fmt(r.value as number)}`);
       }
-      renameSync(latestFile, join(RESULTS_DIR, LAYERS_MODE ? 'layers.previous.json' : 'previous.json'));
+      renameSync(latestFile, join(RESULTS_DIR, stem === 'latest' ? 'previous.json' : `${stem}.previous.json`));
     }
     writeFileSync(latestFile, `${JSON.stringify({ meta, variants: summary, ratios, stream, coldStart: cold }, null, 2)}\n`);
     log(`\nwritten ${latestFile}`);

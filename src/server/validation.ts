@@ -18,6 +18,11 @@ export const UNVALIDATED_PATHS = /^\/(?:docs|openapi\.(?:ya?ml|json)|healthz)(?:
  * Security is not left to it: the bearer token is checked before, in constant time.
  */
 export function openApiValidator(responses: ResponseValidation, logger: Logger): RequestHandler[] {
+  return OpenApiValidator.middleware(validatorOptions(responses, logger)) as RequestHandler[];
+}
+
+/** The validator's options (a fresh object each time: the validator normalises what it is given). */
+export function validatorOptions(responses: ResponseValidation, logger: Logger): Parameters<typeof OpenApiValidator.middleware>[0] {
   const validateResponses =
     responses === 'off'
       ? false
@@ -28,7 +33,7 @@ export function openApiValidator(responses: ResponseValidation, logger: Logger):
               logger.warn({ err: { message: err.message }, method: req.method, path: req.path }, 'response does not match the spec');
             },
           };
-  return OpenApiValidator.middleware({
+  return {
     apiSpec: loadSpec() as never,
     validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false, removeAdditional: false },
     validateResponses,
@@ -38,5 +43,5 @@ export function openApiValidator(responses: ResponseValidation, logger: Logger):
     ignorePaths: UNVALIDATED_PATHS,
     // No operation of the spec takes a multipart body, so the upload step could only look and pass: one step less per request.
     fileUploader: false,
-  }) as RequestHandler[];
+  };
 }

@@ -37,7 +37,7 @@ function checkStatus(status: number): void {
 }
 
 /** mulberry32: a small seeded PRNG, so a `failRate` run can be repeated exactly. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,18 +1,10 @@
 import { RemoteError } from '../../../src/errors';
 import { renderStatusPage } from '../../../src/jamf/simulator';
+import { seededRandom } from '../../../src/jamf/simulator/faults';
 import { fullNameXml, rejection, startRig, type Rig } from './helpers';
 
-/** The simulator's seeded generator (mulberry32, as in src/jamf/simulator/faults.ts), to know which draws failed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's own seeded generator, to know which draws failed. */
+const seeded = seededRandom;
 
 function failedDraws(seed: number, draws: number, fraction: number): number {
   const random = seeded(seed);

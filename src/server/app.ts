@@ -6,7 +6,7 @@ import { errorHandler } from './error-envelope';
 import { parseQuery } from './query-parser';
 import { docsRouter } from './docs';
 import { requestContext } from './request-context';
-import { openApiValidator, type ResponseValidation } from './validation';
+import { lazyOpenApiValidator, type ResponseValidation } from './validation';
 import { updateUserHandler } from './handlers/update-user';
 import type { AccountRegistry } from './accounts';
 import type { GracefulShutdown } from './http-server';
@@ -73,7 +73,7 @@ export function createApp(options: AppOptions): Express {
   if (options.fastValidation !== false) {
     app.patch(ROUTE, fastValidation(SPEC_PATH, 'patch', options.responseValidation, options.logger, counts), ...update);
   }
-  app.use(openApiValidator(options.responseValidation, options.logger));
+  app.use(lazyOpenApiValidator(options.responseValidation, options.logger));
   app.patch(ROUTE, (_req, res, next) => { (res.locals as ValidationLocals).validatedBy = 'full'; counts.full++; next(); }, ...update);
   app.use((req, _res, next) => next(new ApiError(404, `No route for ${req.method} ${req.path}.`)));
   app.use(errorHandler(options.logger));

@@ -2,7 +2,8 @@ import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 // Internals of the pinned express-openapi-validator 5.6.2: the same option normalisation, schema
 // preprocessing and Ajv factories its own middleware uses, so that both paths judge alike.
-import { OpenApiValidator } from 'express-openapi-validator/dist/openapi.validator';
+import { AjvOptions } from 'express-openapi-validator/dist/framework/ajv/options';
+import { defaultSerDes } from 'express-openapi-validator/dist/framework/base.serdes';
 import { SchemaPreprocessor } from 'express-openapi-validator/dist/middlewares/parsers/schema.preprocessor';
 import { createRequestAjv, createResponseAjv } from 'express-openapi-validator/dist/framework/ajv';
 import { toEnvelope } from './error-envelope';
@@ -33,6 +34,20 @@ function resolve<T>(spec: Json, node: unknown): T {
   return current as T;
 }
 
+/**
+ * The validator's options as its constructor normalises them (express-openapi-validator 5.6.2,
+ * OpenApiValidator constructor and normalizeOptions, for the options this project sets), and the Ajv
+ * options it derives from them.
+ */
+function normalize(options: Json): { options: Json; ajvOpts: { preprocessor: never; request: Json; response: Json } } {
+  const normalized: Json = { formats: {}, serDes: [...defaultSerDes], ...options };
+  if (normalized.validateResponses === true) normalized.validateResponses = { removeAdditional: false, coerceTypes: false, onError: null };
+  if (normalized.validateFormats == null) normalized.validateFormats = true;
+  if (normalized.validateFormats && !normalized.ajvFormats) normalized.ajvFormats = { mode: 'fast' };
+  const ajvOpts = new AjvOptions(normalized as never) as unknown as { preprocessor: never; request: Json; response: Json };
+  return { options: normalized, ajvOpts };
+}
+
 interface Parameter { name: string; in: 'query' | 'path' | 'header'; required?: boolean; schema: Json }
 
 /**
@@ -45,11 +60,10 @@ interface Parameter { name: string; in: 'query' | 'path' | 'header'; required?: 
  */
 export function fastValidation(path: string, method: 'patch', responses: ResponseValidation, logger: Logger, counts: ValidationCounts): RequestHandler {
   const options = validatorOptions(responses, logger);
-  const normalized = new OpenApiValidator(options as never) as unknown as { options: never; ajvOpts: { preprocessor: never; request: Json; response: Json } };
+  const normalized = normalize(options as unknown as Json);
   const spec = loadSpec();
-  const { apiDoc, apiDocRes } = new SchemaPreprocessor(spec as never, normalized.ajvOpts.preprocessor, (normalized.options as { validateResponses: never }).validateResponses).preProcess() as unknown as { apiDoc: Json; apiDocRes: Json | null };
+  const { apiDoc, apiDocRes } = new SchemaPreprocessor(spec as never, normalized.ajvOpts.preprocessor, normalized.options.validateResponses as never).preProcess() as unknown as { apiDoc: Json; apiDocRes: Json | null };
   const operation = ((apiDoc.paths as Json)[path] as Json)[method] as Json;
-  const components = apiDoc.components as Json;
 
   const parameters = (operation.parameters as unknown[]).map((p) => resolve<Parameter>(apiDoc, p));
   const known = new Set(parameters.filter((p) => p.in === 'query').map((p) => p.name));
@@ -60,7 +74,6 @@ export function fastValidation(path: string, method: 'patch', responses: Respons
     required: parameters.filter((p) => p.in === where && p.required).map((p) => key(p.name)),
   });
   const paramsSchema = {
-    components,
     type: 'object',
     properties: {
       query: { ...group('query', (n) => n), additionalProperties: false },
@@ -74,18 +87,27 @@ export function fastValidation(path: string, method: 'patch', responses: Respons
   const bodyAjv = createRequestAjv(apiDoc as never, requestOptions as never);
   const checkParams = paramsAjv.compile(paramsSchema) as Check;
   const bodySchema = (((operation.requestBody as Json).content as Json)['application/json'] as Json).schema as Json;
-  const checkBody = bodyAjv.compile({ components, ...bodySchema }) as Check;
+  const checkBody = bodyAjv.compile(bodySchema) as Check;
 
   // Response checks by status and JSON media type, from the validator's response copy of the spec.
   const responseChecks = new Map<string, Check>();
   if (responses !== 'off' && apiDocRes) {
     const responseAjv = createResponseAjv(apiDocRes as never, normalized.ajvOpts.response as never);
+    // Many statuses share one schema (every error is the envelope): compile each distinct schema once.
+    const compiled = new Map<string, Check>();
     const resOperation = ((apiDocRes.paths as Json)[path] as Json)[method] as Json;
     for (const [status, response] of Object.entries(resOperation.responses as Json)) {
       const content = (resolve<Json>(apiDocRes, response).content ?? {}) as Json;
       for (const [media, entry] of Object.entries(content)) {
         if (!/[/+]json$/.test(media)) continue;
-        responseChecks.set(`${status} ${media}`, responseAjv.compile({ components: apiDocRes.components, ...((entry as Json).schema as Json) }) as Check);
+        const schema = (entry as Json).schema as Json;
+        const key = JSON.stringify(schema);
+        let check = compiled.get(key);
+        if (!check) {
+          check = responseAjv.compile(schema) as Check;
+          compiled.set(key, check);
+        }
+        responseChecks.set(`${status} ${media}`, check);
       }
     }
   }

@@ -29,7 +29,10 @@ export function specText(): string {
   return cachedText;
 }
 
-/** A fresh parsed copy of the spec (the validator mutates what it is given). */
+let cachedSpec: Record<string, unknown> | undefined;
+
+/** A fresh parsed copy of the spec (the validator mutates what it is given); the YAML is parsed once. */
 export function loadSpec(): Record<string, unknown> {
-  return parse(specText()) as Record<string, unknown>;
+  cachedSpec ??= parse(specText()) as Record<string, unknown>;
+  return structuredClone(cachedSpec);
 }

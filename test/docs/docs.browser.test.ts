@@ -127,10 +127,17 @@ suite('the API docs page in a browser (/docs)', () => {
   }, 90_000);
 
   it('shows every field of each 200 response shape', async () => {
-    await page.getByRole('tab', { name: '200', exact: true }).click();
+    const okTab = page.getByRole('tab', { name: '200', exact: true });
+    await okTab.click();
     expect(OK_SHAPES.map((s) => s.title)).toEqual(expect.arrayContaining(['User', 'NormalizedUser']));
     for (const shape of OK_SHAPES) {
-      await page.getByRole('tab', { name: shape.title, exact: true }).click();
+      const tab = page.getByRole('tab', { name: shape.title, exact: true });
+      // On a loaded machine the 200 panel may not be up yet (or a click may land before Redoc listens): click it again until its shape tabs show.
+      for (let i = 0; i < 20 && !(await tab.isVisible()); i += 1) {
+        await okTab.click();
+        await page.waitForTimeout(500);
+      }
+      await tab.click();
       await expandAll(page);
       const responses = section(await lines(page), 'Responses');
       for (const field of shape.fields) expect({ shape: shape.title, field, shown: responses.includes(field) }).toEqual({ shape: shape.title, field, shown: true });

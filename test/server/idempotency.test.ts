@@ -52,3 +52,30 @@ describe('Idempotency-Key', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('Idempotency-Key scope', () => {
+  it('keeps keys of different API tokens apart', async () => {
+    const { createAccountRegistry } = await import('../../src/server/accounts');
+    const { createApp } = await import('../../src/server/app');
+    const { createLogger } = await import('../../src/server/logger');
+    const { listen } = await import('../helpers/listen');
+    let writes = 0;
+    const accounts = createAccountRegistry([{ id: ACCOUNT_ID, integration: 'jamf', context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic', username: 'u', password: 'p' } } }], () => ({
+      updateUser: (id) => { writes++; return Promise.resolve({ user: { id: Number(id), name: 'x' } }); },
+      updateUserStream: () => Promise.reject(new Error('not used')),
+      close: () => Promise.resolve(),
+    }));
+    const server = await listen(createApp({ tokens: ['token-a', 'token-b'], accounts, logger: createLogger('silent'), responseValidation: 'fail' }));
+    try {
+      const send = (token: string) => fetch(`${server.url}/unified/mdm/users/1?integrated_account_id=${ACCOUNT_ID}`, {
+        method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': 'shared-key' }, body: '{"name":"x"}',
+      });
+      const [a, b, again] = [await send('token-a'), await send('token-b'), await send('token-a')];
+      expect([a.status, b.status, again.status]).toEqual([200, 200, 200]);
+      expect([a.headers.get('idempotent-replayed'), b.headers.get('idempotent-replayed'), again.headers.get('idempotent-replayed')]).toEqual([null, null, 'true']);
+      expect(writes).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,3 +1,7 @@
+import { createAccountRegistry } from '../../src/server/accounts';
+import { createApp } from '../../src/server/app';
+import { createLogger } from '../../src/server/logger';
+import { listen } from '../helpers/listen';
 import { ACCOUNT_ID, API_TOKEN, startStack, type Stack } from '../helpers/stack';
 
 describe('Idempotency-Key', () => {
@@ -55,13 +59,9 @@ describe('Idempotency-Key', () => {
 
 describe('Idempotency-Key scope', () => {
   it('keeps keys of different API tokens apart', async () => {
-    const { createAccountRegistry } = await import('../../src/server/accounts');
-    const { createApp } = await import('../../src/server/app');
-    const { createLogger } = await import('../../src/server/logger');
-    const { listen } = await import('../helpers/listen');
     let writes = 0;
     const accounts = createAccountRegistry([{ id: ACCOUNT_ID, integration: 'jamf', context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic', username: 'u', password: 'p' } } }], () => ({
-      updateUser: (id) => { writes++; return Promise.resolve({ user: { id: Number(id), name: 'x' } }); },
+      updateUser: (id: string) => { writes++; return Promise.resolve({ user: { id: Number(id), name: 'x' } }); },
       updateUserStream: () => Promise.reject(new Error('not used')),
       close: () => Promise.resolve(),
     }));

@@ -1,7 +1,7 @@
 import { ConfigError, readConfig } from './server/config';
 import { AccountsFileError } from './server/accounts';
 import { createLogger } from './server/logger';
-import { exampleCurl, startServer } from './server/start';
+import { DEMO_ACCOUNT_ID, exampleCurl, startServer } from './server/start';
 
 /** `npm start`: reads the environment, starts the server, prints how to call it, stops cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   }
   const lines = [`mdm-users listening on ${running.url}`];
   if (running.simulator) {
-    lines.push(`Backend: embedded Jamf Pro simulator at ${running.simulator.url}, demo integrated account ${'62f44730-dd91-461e-bd6a-aedd9e0ad79d'}`);
+    lines.push(`Backend: embedded Jamf Pro simulator at ${running.simulator.url}, demo integrated account ${DEMO_ACCOUNT_ID}`);
     lines.push(config.tokens.length > 0 ? 'API token: one of MDM_API_TOKENS' : `API token (generated for this run; set MDM_API_TOKENS to choose your own): ${running.tokens[0]}`);
     lines.push('Try the reference example request:', exampleCurl(running.url, config.tokens.length > 0 ? '<one of MDM_API_TOKENS>' : String(running.tokens[0])));
   }

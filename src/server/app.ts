@@ -10,7 +10,7 @@ import { lazyOpenApiValidator, type ResponseValidation } from './validation';
 import { updateUserHandler } from './handlers/update-user';
 import type { AccountRegistry } from './accounts';
 import type { GracefulShutdown } from './http-server';
-import { fastValidation, type ValidationCounts, type ValidationLocals } from './fast-validation';
+import { fastValidation, type ValidationCounts } from './fast-validation';
 import { idempotency, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { perTokenRateLimit, type Rate } from './rate-limit';
 
@@ -74,7 +74,7 @@ export function createApp(options: AppOptions): Express {
     app.patch(ROUTE, fastValidation(SPEC_PATH, 'patch', options.responseValidation, options.logger, counts), ...update);
   }
   app.use(lazyOpenApiValidator(options.responseValidation, options.logger));
-  app.patch(ROUTE, (_req, res, next) => { (res.locals as ValidationLocals).validatedBy = 'full'; counts.full++; next(); }, ...update);
+  app.patch(ROUTE, (_req, _res, next) => { counts.full++; next(); }, ...update);
   app.use((req, _res, next) => next(new ApiError(404, `No route for ${req.method} ${req.path}.`)));
   app.use(errorHandler(options.logger));
   return app;

@@ -115,9 +115,10 @@ export function docsRouter(options: DocsOptions = {}): Router {
     noCache(res);
     res.type('application/yaml; charset=utf-8').send(specText());
   });
+  let specJson: string | undefined;
   router.get('/openapi.json', (_req, res) => {
     noCache(res);
-    res.type('application/json; charset=utf-8').send(`${JSON.stringify(loadSpec(), null, 2)}\n`);
+    res.type('application/json; charset=utf-8').send((specJson ??= `${JSON.stringify(loadSpec(), null, 2)}\n`));
   });
   return router;
 }

@@ -7,7 +7,7 @@ import { defaultSerDes } from 'express-openapi-validator/dist/framework/base.ser
 import { SchemaPreprocessor } from 'express-openapi-validator/dist/middlewares/parsers/schema.preprocessor';
 import { createRequestAjv, createResponseAjv } from 'express-openapi-validator/dist/framework/ajv';
 import { toEnvelope } from './error-envelope';
-import { loadSpec } from './spec';
+import { resolveRef as resolve } from './spec';
 import { validatorOptions, type ResponseValidation } from './validation';
 
 type Json = Record<string, unknown>;
@@ -19,20 +19,7 @@ export interface ValidationCounts {
   full: number;
 }
 
-/** The Express locals a validated request carries. */
-export interface ValidationLocals {
-  validatedBy?: 'fast' | 'full';
-}
-
 const JSON_MEDIA = /^application\/json\s*(?:;|$)/i;
-
-function resolve<T>(spec: Json, node: unknown): T {
-  let current = node as Json;
-  while (typeof current.$ref === 'string') {
-    current = (current.$ref as string).slice(2).split('/').reduce<Json>((o, key) => o[key] as Json, spec);
-  }
-  return current as T;
-}
 
 /**
  * The validator's options as its constructor normalises them (express-openapi-validator 5.6.2,
@@ -61,7 +48,7 @@ interface Parameter { name: string; in: 'query' | 'path' | 'header'; required?: 
 export function fastValidation(path: string, method: 'patch', responses: ResponseValidation, logger: Logger, counts: ValidationCounts): RequestHandler {
   const options = validatorOptions(responses, logger);
   const normalized = normalize(options as unknown as Json);
-  const spec = loadSpec();
+  const spec = options.apiSpec as unknown as Json;
   const { apiDoc, apiDocRes } = new SchemaPreprocessor(spec as never, normalized.ajvOpts.preprocessor, normalized.options.validateResponses as never).preProcess() as unknown as { apiDoc: Json; apiDocRes: Json | null };
   const operation = ((apiDoc.paths as Json)[path] as Json)[method] as Json;
 
@@ -148,7 +135,6 @@ export function fastValidation(path: string, method: 'patch', responses: Respons
       return;
     }
     Object.defineProperty(req, 'query', { value: data.query, writable: true, configurable: true, enumerable: true });
-    (res.locals as ValidationLocals).validatedBy = 'fast';
     counts.fast++;
     if (responseChecks.size > 0) {
       const json = res.json.bind(res);

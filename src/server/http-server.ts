@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Express } from 'express';
-import { envelope } from './error-envelope';
+import type { Express, RequestHandler } from 'express';
+import { ApiError } from '../errors';
+import { envelope, reasonPhrase } from './error-envelope';
 
 /** Limits of the HTTP layer, so that no client can hold a socket or memory for long. */
 export interface HttpLimits {
@@ -45,7 +46,7 @@ export function createHttpServer(app: Express, limits: HttpLimits = DEFAULT_HTTP
       : status === 408 ? 'The request was not received in time.'
       : 'The request is not valid HTTP.';
     const body = JSON.stringify(envelope(status, message));
-    socket.end(`HTTP/1.1 ${status} ${envelope(status, '').error}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(`HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   return server;
 }
@@ -60,12 +61,10 @@ export class GracefulShutdown {
   private draining = false;
   private idle: Array<() => void> = [];
 
-  /** Express middleware: counts a request until its response is done; refuses new ones while draining. */
-  readonly track = (req: { on: (e: 'close', f: () => void) => void }, res: { setHeader: (n: string, v: string) => void; on: (e: 'close', f: () => void) => void; status: (s: number) => { json: (b: unknown) => void } }, next: () => void): void => {
+  /** Express middleware: counts a request until its response is done; refuses new ones (503) while draining. */
+  readonly track: RequestHandler = (_req, res, next) => {
     if (this.draining) {
-      res.setHeader('Connection', 'close');
-      res.setHeader('Retry-After', '1');
-      res.status(503).json(envelope(503, 'The server is shutting down; send the request again (to another instance).'));
+      next(new ApiError(503, 'The server is shutting down; send the request again (to another instance).', undefined, { Connection: 'close', 'Retry-After': '1' }));
       return;
     }
     this.inFlight++;
@@ -75,10 +74,6 @@ export class GracefulShutdown {
     });
     next();
   };
-
-  get pending(): number {
-    return this.inFlight;
-  }
 
   async drain(server: Server, timeoutMs: number): Promise<{ unfinished: number }> {
     this.draining = true;

@@ -1,5 +1,6 @@
 import qs from 'qs';
 import { ApiError } from '../errors';
+import { decodeQueryKey, RESERVED_KEYS } from '../keys';
 
 /** Limits of the query string, chosen well above any real request and far below harm. */
 export const QUERY_LIMITS = {
@@ -11,23 +12,6 @@ export const QUERY_LIMITS = {
   depth: 8,
 } as const;
 
-/**
- * Keys that are JavaScript's own object machinery. qs drops `__proto__` silently (so an unknown parameter
- * `__proto__=…` would pass unnoticed, and `remote_query[__proto__]…` would reach Jamf unvalidated, since
- * remote_query is forwarded from the raw query string); all three are refused, as in `remote_data`.
- */
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** A key decoded the way qs decodes it (`+` is a space; a malformed escape stays as it is). */
-function decodeKey(raw: string): string {
-  const spaced = raw.replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    return spaced;
-  }
-}
-
 /** A key qs reads without guessing: a name, then bracketed parts (`a[b][c]`), an empty `[]` only last. */
 const WELL_FORMED_KEY = /^[^[\]]+(?:\[[^[\]]+\])*(?:\[\])?$/;
 
@@ -36,7 +20,7 @@ function refusedKey(queryString: string): { key: string; message: string; code: 
   for (const pair of queryString.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    const key = decodeKey(eq === -1 ? pair : pair.slice(0, eq));
+    const key = decodeQueryKey(eq === -1 ? pair : pair.slice(0, eq));
     for (const part of key.split(/[[\]]/)) {
       if (RESERVED_KEYS.has(part)) {
         return { key, code: 'reserved', message: `uses the reserved name '${part}' (__proto__, constructor and prototype are refused as query keys, remote_query included); rename it.` };

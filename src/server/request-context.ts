@@ -29,19 +29,12 @@ export function requestContext(logger: Logger): RequestHandler {
     const id = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
     req.id = id;
     let log: Logger | undefined;
-    let replaced = false;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      enumerable: true,
-      get: () => (log ??= logger.child({ req_id: id })),
-      set: (value: Logger) => { log = value; replaced = true; },
-    });
+    Object.defineProperty(req, 'log', { configurable: true, enumerable: true, get: () => (log ??= logger.child({ req_id: id })) });
     res.setHeader('x-request-id', id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (replaced && log) log.info({ method: req.method, path: req.path, status: res.statusCode, ms }, 'request completed');
-      else completions.info({ req_id: id, method: req.method, path: req.path, status: res.statusCode, ms }, 'request completed');
+      completions.info({ req_id: id, method: req.method, path: req.path, status: res.statusCode, ms }, 'request completed');
     });
     next();
   };

@@ -29,6 +29,19 @@ export function specText(): string {
   return cachedText;
 }
 
+/**
+ * Follows local `$ref`s (`#/components/...`) from `node` to the object they name in `document`.
+ * @see https://spec.openapis.org/oas/v3.1.0#reference-object
+ */
+export function resolveRef<T = Record<string, unknown>>(document: Record<string, unknown>, node: unknown): T {
+  let current = (node ?? {}) as Record<string, unknown>;
+  for (let hops = 0; typeof current.$ref === 'string'; hops += 1) {
+    if (hops > 20) throw new Error(`$ref loop at ${current.$ref}`);
+    current = current.$ref.slice(2).split('/').reduce<Record<string, unknown>>((o, key) => o[key] as Record<string, unknown>, document);
+  }
+  return current as T;
+}
+
 let cachedSpec: Record<string, unknown> | undefined;
 
 /** A fresh parsed copy of the spec (the validator mutates what it is given); the YAML is parsed once. */

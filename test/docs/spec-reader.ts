@@ -3,19 +3,14 @@
  * spec as it changes): the operation, its parameters, the body's and each 200 shape's fields, the
  * error responses.
  */
-import { loadSpec } from '../../src/server/spec';
+import { loadSpec, resolveRef } from '../../src/server/spec';
 
 type Obj = Record<string, unknown>;
 const spec = loadSpec();
 
 /** Follows local `$ref`s (`#/components/...`) to the object they name. */
 export function deref(node: unknown): Obj {
-  let current = (node ?? {}) as Obj;
-  for (let hops = 0; typeof current.$ref === 'string'; hops += 1) {
-    if (hops > 20) throw new Error(`$ref loop at ${String(current.$ref)}`);
-    current = (current.$ref as string).slice(2).split('/').reduce<Obj>((o, key) => o[key] as Obj, spec);
-  }
-  return current;
+  return resolveRef(spec, node);
 }
 
 const operation = deref(((spec.paths as Obj)['/unified/mdm/users/{id}'] as Obj).patch);

@@ -1,4 +1,5 @@
 import { ACCOUNT_ID, API_TOKEN, startStack, type Stack } from '../helpers/stack';
+import { getUser, oauthToken } from '../jamf/simulator/helpers';
 
 /** The Update Users endpoint end to end: generated client → validated server → connector → Jamf simulator. */
 describe('PATCH /unified/mdm/users/{id}', () => {
@@ -22,11 +23,7 @@ describe('PATCH /unified/mdm/users/{id}', () => {
 
   /** Jamf's own XML of a user, straight from the simulator. */
   async function jamfXml(id: number): Promise<{ type: string | null; bytes: Buffer }> {
-    const tokenRes = await fetch(`${stack.simulator.url}/api/oauth/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=sim-client&client_secret=sim-secret',
-    });
-    const { access_token } = (await tokenRes.json()) as { access_token: string };
-    const res = await fetch(`${stack.simulator.url}/JSSResource/users/id/${id}`, { headers: { authorization: `Bearer ${access_token}`, accept: 'application/xml' } });
+    const res = await getUser(stack.simulator, await oauthToken(stack.simulator), id, { accept: 'application/xml' });
     return { type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
   }
 

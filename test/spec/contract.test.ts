@@ -1,16 +1,9 @@
-import { loadSpec } from '../../src/server/spec';
+import { loadSpec, resolveRef } from '../../src/server/spec';
 
 type Obj = Record<string, unknown>;
 const spec = loadSpec();
 
-/** Follows a local `$ref` (`#/components/...`) to the object it names. */
-function deref(node: unknown): Obj {
-  let current = node as Obj;
-  while (typeof current.$ref === 'string') {
-    current = (current.$ref as string).slice(2).split('/').reduce<Obj>((o, key) => o[key] as Obj, spec);
-  }
-  return current;
-}
+const deref = (node: unknown): Obj => resolveRef(spec, node);
 const operation = deref(((spec.paths as Obj)['/unified/mdm/users/{id}'] as Obj).patch);
 const parameters = (operation.parameters as unknown[]).map(deref);
 const param = (name: string) => parameters.find((p) => p.name === name) as Obj;

@@ -72,52 +72,45 @@ export class JamfConnector implements JamfUsersConnector {
   }
 
   async updateUser(id: string, xml: string, query: string): Promise<JamfUserEnvelope> {
-    const putDeadline = new Deadline(this.timeoutMs);
-    await this.acquireSlot(putDeadline);
+    const { res, deadline } = await this.writeThenRead(id, xml, query, 'application/json');
     try {
-      const cookie = await this.put(id, xml, query, putDeadline);
-      const deadline = new Deadline(this.timeoutMs);
-      try {
-        const res = await this.call('GET', this.userPath(id), { accept: 'application/json', ...cookie }, undefined, deadline);
-        const text = await this.readText(res, deadline, 'GET');
-        if (res.statusCode < 200 || res.statusCode >= 300) throw this.statusError(res.statusCode, text);
-        return parseUserJson(text);
-      } finally {
-        deadline.clear();
-      }
+      return parseUserJson(await this.readText(res, deadline, 'GET'));
     } finally {
+      deadline.clear();
       this.limiter.release();
     }
   }
 
   async updateUserStream(id: string, xml: string, query: string): Promise<JamfUserStream> {
+    const { res, deadline } = await this.writeThenRead(id, xml, query, 'application/xml');
+    // The answer has begun: from here its body is bounded by the idle timeout between chunks, not the call's deadline.
+    deadline.clear();
+    res.body.once('close', () => this.limiter.release());
+    const type = res.headers['content-type'];
+    return { contentType: (Array.isArray(type) ? type[0] : type) ?? 'application/xml', body: res.body };
+  }
+
+  /**
+   * One update: a slot among the `max_concurrency`, the PUT, then the GET of the user (as `accept`) with
+   * the PUT's sticky-session cookie. Answers Jamf's 2xx GET answer, its body unread and its deadline
+   * running, holding the slot: the caller clears the deadline and releases the slot. On failure both are done here.
+   */
+  private async writeThenRead(id: string, xml: string, query: string, accept: string): Promise<{ res: JamfResponse; deadline: Deadline }> {
     const putDeadline = new Deadline(this.timeoutMs);
     await this.acquireSlot(putDeadline);
-    let released = false;
-    const release = (): void => {
-      if (!released) { released = true; this.limiter.release(); }
-    };
     try {
       const cookie = await this.put(id, xml, query, putDeadline);
       const deadline = new Deadline(this.timeoutMs);
-      let res: JamfResponse;
       try {
-        res = await this.call('GET', this.userPath(id), { accept: 'application/xml', ...cookie }, undefined, deadline);
+        const res = await this.call('GET', this.userPath(id), { accept, ...cookie }, undefined, deadline);
+        if (res.statusCode < 200 || res.statusCode >= 300) throw this.statusError(res.statusCode, await this.readText(res, deadline, 'GET'));
+        return { res, deadline };
       } catch (err) {
         deadline.clear();
         throw err;
       }
-      if (res.statusCode < 200 || res.statusCode >= 300) {
-        const text = await this.readText(res, deadline, 'GET').finally(() => deadline.clear());
-        throw this.statusError(res.statusCode, text);
-      }
-      // The answer has begun: from here its body is bounded by the idle timeout between chunks, not the call's deadline.
-      deadline.clear();
-      res.body.once('close', release);
-      const type = res.headers['content-type'];
-      return { contentType: (Array.isArray(type) ? type[0] : type) ?? 'application/xml', body: res.body };
     } catch (err) {
-      release();
+      this.limiter.release();
       throw err;
     }
   }
@@ -160,33 +153,47 @@ export class JamfConnector implements JamfUsersConnector {
   }
 
   /**
-   * One Jamf API call with a bearer token: a 401 gets a new token and one more try; connection
-   * failures and 502/503/504 are tried again with backoff (honouring `Retry-After`), 3 attempts in all,
-   * within the call's deadline: a retry that could not start before the deadline is not waited for.
+   * One Jamf API call with a bearer token: a 401 gets a new token and one more try; otherwise as
+   * {@link retrying}, the renewed try not counted among its attempts.
    */
   private async call(method: 'GET' | 'PUT', path: string, headers: Record<string, string>, body: string | undefined, deadline: Deadline): Promise<JamfResponse> {
+    let token = '';
     let renewedToken = false;
+    return this.retrying(deadline, method, async () => {
+      token = await this.tokens.token(deadline.signal);
+      return this.pool.request({ method, path, headers: { ...headers, authorization: `Bearer ${token}` }, body, signal: deadline.signal });
+    }, async (res) => {
+      if (res.statusCode !== 401 || renewedToken) return false;
+      this.tokens.invalidate(token);
+      renewedToken = true;
+      return true;
+    });
+  }
+
+  /**
+   * Sends with `send` until an answer is final: connection failures and 502/503/504 are tried again with
+   * backoff (honouring `Retry-After`), 3 attempts in all, within the deadline (a retry that could not
+   * start before the deadline is not waited for). `again(res)` may ask for one more try at once that
+   * does not count as an attempt (a token renewed after a 401).
+   */
+  private async retrying(deadline: Deadline, what: string, send: () => Promise<JamfResponse>, again?: (res: JamfResponse) => Promise<boolean>): Promise<JamfResponse> {
     for (let attempt = 1; ; attempt++) {
       let res: JamfResponse;
-      let token: string;
       try {
-        token = await this.tokens.token(deadline.signal);
-        res = await this.pool.request({ method, path, headers: { ...headers, authorization: `Bearer ${token}` }, body, signal: deadline.signal });
+        res = await send();
       } catch (err) {
         if (err instanceof ApiError) throw err;
         if (!deadline.signal.aborted && isConnectionError(err) && attempt < MAX_ATTEMPTS) {
           const wait = backoffMs(attempt, undefined);
           if (wait < deadline.remaining()) {
-            await this.pause(wait, deadline, method);
+            await this.pause(wait, deadline, what);
             continue;
           }
         }
-        throw this.failure(err, deadline, method);
+        throw this.failure(err, deadline, what);
       }
-      if (res.statusCode === 401 && !renewedToken) {
+      if (again && (await again(res))) {
         await this.discard(res);
-        this.tokens.invalidate(token);
-        renewedToken = true;
         attempt--;
         continue;
       }
@@ -194,7 +201,7 @@ export class JamfConnector implements JamfUsersConnector {
         const wait = backoffMs(attempt, retryAfterMs(res.headers['retry-after']));
         if (wait < deadline.remaining()) {
           await this.discard(res);
-          await this.pause(wait, deadline, method);
+          await this.pause(wait, deadline, what);
           continue;
         }
       }
@@ -253,35 +260,11 @@ export class JamfConnector implements JamfUsersConnector {
    */
   private async fetchToken(request: { path: string; headers: Record<string, string>; body?: string }): Promise<{ statusCode: number; text: string }> {
     const deadline = new Deadline(this.timeoutMs);
+    const what = 'token request';
     try {
-      for (let attempt = 1; ; attempt++) {
-        let statusCode: number;
-        let retryAfter: string | string[] | undefined;
-        let text: string;
-        try {
-          const res = await this.pool.request({ method: 'POST', path: `${this.basePath}${request.path}`, headers: request.headers, body: request.body ?? '', signal: deadline.signal });
-          statusCode = res.statusCode;
-          retryAfter = res.headers['retry-after'];
-          text = await res.body.text();
-        } catch (err) {
-          if (!deadline.signal.aborted && isConnectionError(err) && attempt < MAX_ATTEMPTS) {
-            const wait = backoffMs(attempt, undefined);
-            if (wait < deadline.remaining()) {
-              await this.pause(wait, deadline, 'token request');
-              continue;
-            }
-          }
-          throw this.failure(err, deadline, 'token request');
-        }
-        if (RETRYABLE_STATUSES.has(statusCode) && attempt < MAX_ATTEMPTS) {
-          const wait = backoffMs(attempt, retryAfterMs(retryAfter));
-          if (wait < deadline.remaining()) {
-            await this.pause(wait, deadline, 'token request');
-            continue;
-          }
-        }
-        return { statusCode, text };
-      }
+      const res = await this.retrying(deadline, what, () =>
+        this.pool.request({ method: 'POST', path: `${this.basePath}${request.path}`, headers: request.headers, body: request.body ?? '', signal: deadline.signal }));
+      return { statusCode: res.statusCode, text: await this.readText(res, deadline, what) };
     } finally {
       deadline.clear();
     }

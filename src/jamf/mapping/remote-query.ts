@@ -1,12 +1,7 @@
+import { decodeQueryKey } from '../../keys';
+
 const PREFIX = 'remote_query[';
 
-function decode(part: string): string {
-  try {
-    return decodeURIComponent(part.replace(/\+/g, ' '));
-  } catch {
-    return part;
-  }
-}
 
 /**
  * The query string of Jamf's PUT, taken from the caller's own query string: every
@@ -19,7 +14,7 @@ export function remoteQueryString(callerQuery: string): string {
   for (const pair of callerQuery.split('&')) {
     const eq = pair.indexOf('=');
     const rawKey = eq === -1 ? pair : pair.slice(0, eq);
-    const key = decode(rawKey);
+    const key = decodeQueryKey(rawKey);
     if (!key.startsWith(PREFIX)) continue;
     const close = key.indexOf(']', PREFIX.length);
     if (close === -1) continue;

@@ -1,5 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { ApiError, type FieldError } from '../../errors';
+import { RESERVED_KEYS } from '../../keys';
 import type { components } from '../../../generated/mdm-users';
 
 export type UpdateUserRequest = components['schemas']['UpdateUserRequest'];
@@ -11,8 +12,6 @@ interface XmlElementMap { [element: string]: XmlNode }
 
 /** XML 1.0 element names we write: a letter or `_` first, then letters, digits, `.`, `-`, `_`; never `xml…`. */
 const ELEMENT_NAME = /^(?!xml)[A-Za-z_][A-Za-z0-9._-]{0,127}$/i;
-/** Keys that are JavaScript's own object machinery: refused rather than risk what they do to objects. */
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Characters XML 1.0 cannot carry at all, even escaped: C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates. */
 const NOT_XML_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Jamf's plural list elements whose singular is not the plural less its `s`. */

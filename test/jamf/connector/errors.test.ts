@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fixture } from '../../helpers/fixtures';
 import { RemoteError } from '../../../src/errors';
 import { renderStatusPage } from '../../../src/jamf/simulator';
 import { fullNameXml, rejection, startRig, type Rig } from './helpers';
 
-const fixture = (name: string): string => readFileSync(join(__dirname, '../../fixtures/jamf', name), 'utf8');
 
 describe('Jamf connector: Jamf errors as remote errors', () => {
   let rig: Rig;

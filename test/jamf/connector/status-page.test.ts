@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fixture } from '../../helpers/fixtures';
 import { parseStatusPage } from '../../../src/jamf/connector/status-page';
 import { renderStatusPage } from '../../../src/jamf/simulator';
 
-const fixture = (name: string): string => readFileSync(join(__dirname, '../../fixtures/jamf', name), 'utf8');
 
 describe('parseStatusPage', () => {
   it.each([

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fixture } from '../../helpers/fixtures';
 import { listItems, splitFullName, toNormalizedUser, toUnifiedUser, USER_FIELDS, withoutFields, type JamfUser } from '../../../src/jamf/mapping/from-jamf';
 
-const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', 'jamf', name), 'utf8');
 /** The real Jamf JSON user of the fixtures (`GET /JSSResource/users/id/1`). */
 const user28 = (JSON.parse(fixture('classic_user_get_by_id.json')) as { user: JamfUser }).user;
 /** The real Jamf XML user of the fixtures (id 6) in Jamf's JSON form. */

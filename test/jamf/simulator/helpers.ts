@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEFAULT_CREDENTIALS, type JamfSimulator } from '../../../src/jamf/simulator';
 
 const client = DEFAULT_CREDENTIALS.clients[0] as { client_id: string; client_secret: string };
 export const adminUser = DEFAULT_CREDENTIALS.users[0] as { username: string; password: string };
 
-export function fixture(name: string): string {
-  return readFileSync(join(__dirname, '../../fixtures/jamf', name), 'utf8');
-}
+export { fixture } from '../../helpers/fixtures';
 
 export function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;

@@ -38,3 +38,21 @@ export interface JamfUsersConnector {
   /** Closes pooled connections. */
   close(): Promise<void>;
 }
+
+/**
+ * The per-account cap on Jamf calls in flight (`max_concurrency`) with a bounded queue (`max_queue`).
+ * In one process a {@link ConcurrencyLimiter}; in a fleet a shared (Redis) version. A slot is only
+ * ever held for the duration of `run`, so no caller can leak one.
+ */
+export interface SlotLimiter {
+  readonly max: number;
+  /**
+   * Runs `task` holding one slot, waiting in line for it until `signal` aborts (rejecting with the
+   * signal's reason); a full queue rejects at once with a 503 `ApiError` carrying `Retry-After`.
+   */
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** Calls running and waiting now (in this process). */
+  load(): { running: number; waiting: number };
+  /** Gives up whatever the limiter holds outside this process (leases); a no-op in memory. */
+  close(): Promise<void>;
+}

@@ -1,4 +1,7 @@
 import type { components } from '../../../generated/mdm-users';
+import { splitFullName } from './full-name';
+
+export { splitFullName } from './full-name';
 
 export type User = components['schemas']['User'];
 export type NormalizedUser = components['schemas']['NormalizedUser'];
@@ -29,33 +32,31 @@ export function listItems(list: unknown, singular: string): Record<string, unkno
   return Object.keys(record).length === 0 ? [] : [record];
 }
 
-/** `full_name` split at its first space: `{first: "Mary", last: "Ann Smith"}`. */
-export function splitFullName(fullName: unknown): { first?: string; last?: string } {
-  const name = typeof fullName === 'string' ? fullName.trim() : '';
-  if (name === '') return {};
-  const space = name.indexOf(' ');
-  if (space === -1) return { first: name };
-  const last = name.slice(space + 1).trim();
-  return last === '' ? { first: name.slice(0, space) } : { first: name.slice(0, space), last };
-}
+/** The site id of Jamf's "no site" entry `{id: -1, name: "None"}`. */
+const NONE_ID = '-1';
 
+/** The user's first site, skipping Jamf's "no site" entry `{id: -1, name: "None"}`. */
 function organizationOf(user: JamfUser): Organization | undefined {
-  const site = listItems(user.sites, 'site')[0];
-  const id = site ? text(site.id) : undefined;
-  if (!site || id === undefined) return undefined;
-  const name = text(site.name);
-  return name === undefined ? { id } : { id, name };
+  for (const site of listItems(user.sites, 'site')) {
+    const id = text(site.id);
+    if (id === undefined || id === NONE_ID) continue;
+    const name = text(site.name);
+    return name === undefined ? { id } : { id, name };
+  }
+  return undefined;
 }
 
+/** `custom_photo_url`, only when `enable_custom_photo_url` is on (Jamf uses the URL only then) and it is an absolute URL. */
 function avatarOf(user: JamfUser): string | undefined {
+  const enabled = user.enable_custom_photo_url === true || (user.enable_custom_photo_url as unknown) === 'true';
   const url = text(user.custom_photo_url);
-  return url !== undefined && URL.canParse(url) ? url : undefined;
+  return enabled && url !== undefined && URL.canParse(url) ? url : undefined;
 }
 
 /**
  * Maps a Jamf user (Classic API JSON) to the unified user: `id` as a string, `name`, the first and
  * last name from `full_name`, the one email (`email`, else `email_address`) as primary, the first
- * site as `organization`, `custom_photo_url` as `avatar`, and the Jamf object as `remote_data`.
+ * real site as `organization`, the enabled `custom_photo_url` as `avatar`, and the Jamf object as `remote_data`.
  * Values Jamf has no source for are omitted.
  */
 export function toUnifiedUser(user: JamfUser): User {

@@ -1,27 +1,13 @@
 import { XMLBuilder } from 'fast-xml-parser';
-import { ApiError, type FieldError } from '../../errors';
-import { RESERVED_KEYS } from '../../keys';
+import { ApiError } from '../../errors';
 import type { components } from '../../../generated/mdm-users';
+import { READ_ONLY_ELEMENTS, userElement } from './user-elements';
+import { checkElementName, elementMap, refuse, setElement, xmlText } from './xml-tree';
+
+export { singularOf, MAX_REMOTE_DATA_DEPTH } from './xml-tree';
 
 export type UpdateUserRequest = components['schemas']['UpdateUserRequest'];
 type Email = components['schemas']['Email'];
-
-/** An element tree for the XML builder: text, a nested element map, or repeated elements. */
-type XmlNode = string | XmlElementMap | XmlNode[];
-interface XmlElementMap { [element: string]: XmlNode }
-
-/** XML 1.0 element names we write: a letter or `_` first, then letters, digits, `.`, `-`, `_`; never `xml…`. */
-const ELEMENT_NAME = /^(?!xml)[A-Za-z_][A-Za-z0-9._-]{0,127}$/i;
-/** Characters XML 1.0 cannot carry at all, even escaped: C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates. */
-const NOT_XML_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** Jamf's plural list elements whose singular is not the plural less its `s`. */
-const SINGULAR: Readonly<Record<string, string>> = {
-  extension_attributes: 'extension_attribute',
-  user_groups: 'user_group',
-  vpp_assignments: 'vpp_assignment',
-};
-/** How deep `remote_data` may nest. */
-export const MAX_REMOTE_DATA_DEPTH = 16;
 
 const TEXT_SPECIALS = /[&<>'"\r]/g;
 /** The builder's own five entities, plus CR as a character reference: a literal CR would reach Jamf as LF (XML 1.0 §2.11). */
@@ -30,17 +16,6 @@ const escapeText = (_name: string, value: unknown): unknown =>
   (typeof value === 'string' ? value.replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c] as string) : value);
 
 const builder = new XMLBuilder({ format: false, suppressEmptyNode: true, processEntities: false, tagValueProcessor: escapeText, ignoreAttributes: true });
-
-/**
- * The singular child element of a Jamf list element: `sites` → `site`,
- * `extension_attributes` → `extension_attribute`, `mobile_devices` → `mobile_device`.
- */
-export function singularOf(listElement: string): string | undefined {
-  const known = SINGULAR[listElement];
-  if (known) return known;
-  if (listElement.length > 1 && listElement.endsWith('s')) return listElement.slice(0, -1);
-  return undefined;
-}
 
 /**
  * Chooses the email written to Jamf: the one marked `is_primary`, else the only one.
@@ -61,67 +36,72 @@ export function primaryEmail(emails: readonly Email[] | undefined): string | und
   );
 }
 
-function fail(path: string, message: string): never {
-  const error: FieldError = { path, message };
-  throw new ApiError(400, `${path} ${message}`, [error]);
-}
 
-function textOf(value: string, path: string): string {
-  if (NOT_XML_TEXT.test(value)) fail(path, 'holds a control character or a lone surrogate, which XML 1.0 cannot carry; remove it.');
-  return value;
-}
+/** The two elements in which Jamf keeps a user's one address. */
+const EMAIL_ELEMENTS: readonly string[] = ['email', 'email_address'];
 
-function checkElementName(key: string, path: string): void {
-  if (RESERVED_KEYS.has(key)) fail(path, `uses the reserved key '${key}'; it cannot be written to Jamf.`);
-  if (!ELEMENT_NAME.test(key)) fail(path, `key '${key}' is not a valid XML element name (letters, digits, '.', '-', '_'; starting with a letter or '_'; not 'xml…').`);
-}
+const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
 
-/** Converts one `remote_data` value into XML content. */
-function toXmlNode(value: unknown, path: string, element: string, depth: number): XmlNode {
-  if (depth > MAX_REMOTE_DATA_DEPTH) fail(path, `nests deeper than ${MAX_REMOTE_DATA_DEPTH} levels.`);
-  if (value === null) return '';
-  if (typeof value === 'string') return textOf(value, path);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) {
-    const child = singularOf(element);
-    if (!child) fail(path, `is a list, but '${element}' has no singular element name (lists are written as <${element}s><${element}>…); send it as an object.`);
-    return { [child]: value.map((item, i) => {
-      if (Array.isArray(item)) fail(`${path}/${i}`, 'is a list inside a list, which Jamf XML cannot hold.');
-      return toXmlNode(item, `${path}/${i}`, child, depth + 1);
-    }) };
+/**
+ * The address `remote_data` sets through `email` or `email_address`; either one sets both, since Jamf
+ * keeps one address in the two elements. `null` clears it (`''`).
+ * @returns `undefined` when `remote_data` has neither.
+ * @throws ApiError 400 when one is not text, or both are sent and differ.
+ */
+export function remoteDataEmail(remote: Readonly<Record<string, unknown>>): string | undefined {
+  const addresses: string[] = [];
+  for (const element of EMAIL_ELEMENTS) {
+    if (!hasOwn(remote, element)) continue;
+    const value = remote[element];
+    const path = `/body/remote_data/${element}`;
+    if (value !== null && typeof value !== 'string') refuse(path, 'must be an email address (text), or null to clear the address.');
+    addresses.push(xmlText(value ?? '', path));
   }
-  if (typeof value === 'object') return toElementMap(value as Record<string, unknown>, path, depth + 1);
-  return fail(path, `has a value of type ${typeof value}, which cannot be written.`);
+  const [email, emailAddress] = addresses;
+  if (email !== undefined && emailAddress !== undefined && email !== emailAddress) {
+    throw new ApiError(
+      400,
+      'remote_data.email and remote_data.email_address differ, but a Jamf user keeps one address in both. Send the same address in both, or send only one of them: it is written to both (a user copied from a read has both: change both, or remove one).',
+      [
+        { path: '/body/remote_data/email', message: 'differs from remote_data.email_address', error_code: 'conflict' },
+        { path: '/body/remote_data/email_address', message: 'differs from remote_data.email', error_code: 'conflict' },
+      ],
+    );
+  }
+  return email;
 }
 
-function toElementMap(source: Record<string, unknown>, path: string, depth: number): XmlElementMap {
-  const map: XmlElementMap = Object.create(null) as XmlElementMap;
-  for (const key of Object.keys(source)) {
-    const childPath = `${path}/${key}`;
-    checkElementName(key, childPath);
-    Object.defineProperty(map, key, { value: toXmlNode(source[key], childPath, key, depth), enumerable: true, writable: true, configurable: true });
-  }
-  return map;
+/** Refuses a `remote_data.id` that is not the user of the path (Jamf takes the id from the path). */
+function checkPathId(remote: Readonly<Record<string, unknown>>, userId: string | undefined): void {
+  if (userId === undefined || !hasOwn(remote, 'id')) return;
+  const id = remote.id;
+  if ((typeof id === 'string' || typeof id === 'number') && String(id) === userId) return;
+  refuse('/body/remote_data/id', `is not the user being updated (id ${userId} in the path). Jamf takes the id from the path and cannot change it: remove remote_data.id, or update the user it names.`);
 }
 
 /**
  * Maps a unified update to the Jamf `<user>` XML body of `PUT /JSSResource/users/id/{id}`, holding only
- * the elements being changed: `name`; the primary email as `email` and `email_address`; then `remote_data`,
- * merged last so that it wins on a clash. Every value is escaped by the XML builder.
+ * the elements being changed: `name`; one address in both `email` and `email_address` (from
+ * `remote_data.email`/`email_address`, else the primary of `emails`); then the rest of `remote_data`,
+ * merged last so that it wins on a clash, in Jamf's XML shapes, without the read-only `id`, `links` and
+ * `user_groups`. With `userId`, a `remote_data.id` naming another user is refused. Every value is escaped.
  */
-export function toJamfUserXml(body: UpdateUserRequest): string {
-  const user: XmlElementMap = Object.create(null) as XmlElementMap;
-  user.name = textOf(body.name, '/body/name');
-  const email = primaryEmail(body.emails);
+export function toJamfUserXml(body: UpdateUserRequest, userId?: string): string {
+  const user = elementMap();
+  setElement(user, 'name', xmlText(body.name, '/body/name'));
+  const remote: Readonly<Record<string, unknown>> = body.remote_data ?? {};
+  const primary = primaryEmail(body.emails);
+  const email = remoteDataEmail(remote) ?? (primary === undefined ? undefined : xmlText(primary, '/body/emails'));
   if (email !== undefined) {
-    user.email = textOf(email, '/body/emails');
-    user.email_address = user.email;
+    setElement(user, 'email', email);
+    setElement(user, 'email_address', email);
   }
-  if (body.remote_data !== undefined) {
-    const remote = toElementMap(body.remote_data, '/body/remote_data', 1);
-    for (const key of Object.keys(remote)) {
-      Object.defineProperty(user, key, { value: remote[key], enumerable: true, writable: true, configurable: true });
-    }
+  checkPathId(remote, userId);
+  for (const key of Object.keys(remote)) {
+    const path = `/body/remote_data/${key}`;
+    checkElementName(key, path);
+    if (READ_ONLY_ELEMENTS.has(key) || EMAIL_ELEMENTS.includes(key)) continue;
+    setElement(user, key, userElement(key, remote[key], path));
   }
   return builder.build({ user }) as string;
 }

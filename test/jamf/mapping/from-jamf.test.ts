@@ -22,8 +22,8 @@ describe('toUnifiedUser', () => {
       want: { id: '2', name: 'x', organization: { id: '3', name: 'Main' }, remote_data: { id: 2, name: 'x', sites: { id: 3, name: 'Main' } } } },
     { name: 'email_address when email is empty', given: { id: 2, name: 'x', email: '', email_address: 'e@x.com' },
       want: { id: '2', name: 'x', emails: [{ email: 'e@x.com', is_primary: true }], remote_data: { id: 2, name: 'x', email: '', email_address: 'e@x.com' } } },
-    { name: 'custom_photo_url as avatar', given: { id: 2, name: 'x', custom_photo_url: 'https://example.com/a.png' },
-      want: { id: '2', name: 'x', avatar: 'https://example.com/a.png', remote_data: { id: 2, name: 'x', custom_photo_url: 'https://example.com/a.png' } } },
+    { name: 'custom_photo_url as avatar when enable_custom_photo_url is on', given: { id: 2, name: 'x', enable_custom_photo_url: true, custom_photo_url: 'https://example.com/a.png' },
+      want: { id: '2', name: 'x', avatar: 'https://example.com/a.png', remote_data: { id: 2, name: 'x', enable_custom_photo_url: true, custom_photo_url: 'https://example.com/a.png' } } },
     { name: 'a full name of three words', given: { id: 2, name: 'x', full_name: 'Mary Ann Smith' },
       want: { id: '2', name: 'x', first_name: 'Mary', last_name: 'Ann Smith', remote_data: { id: 2, name: 'x', full_name: 'Mary Ann Smith' } } },
   ];
@@ -37,6 +37,34 @@ describe('toUnifiedUser', () => {
     expect(unified).not.toHaveProperty('created_at');
     expect(unified).not.toHaveProperty('updated_at');
     expect(unified.emails?.[0]).not.toHaveProperty('type');
+  });
+});
+
+describe('toUnifiedUser reads organization and avatar as Jamf means them', () => {
+  const url = 'https://example.com/a.png';
+  it.each([
+    { name: 'Jamf\'s "no site" entry', sites: [{ id: -1, name: 'None' }], want: undefined },
+    { name: 'the "no site" entry collapsed', sites: { id: -1, name: 'None' }, want: undefined },
+    { name: 'the "no site" entry in the XML form, id as text', sites: { site: { id: '-1', name: 'None' } }, want: undefined },
+    { name: 'a real site after the "no site" entry', sites: [{ id: -1, name: 'None' }, { id: 3, name: 'Main' }], want: { id: '3', name: 'Main' } },
+    { name: 'a site without a name', sites: [{ id: 3 }], want: { id: '3' } },
+    { name: 'no sites', sites: [], want: undefined },
+  ])('organization from $name is $want', ({ sites, want }) => {
+    expect(toUnifiedUser({ id: 2, name: 'x', sites }).organization).toEqual(want);
+    expect(toNormalizedUser({ id: 2, name: 'x', sites }).organization).toEqual(want ?? null);
+  });
+
+  it.each([
+    { enabled: false, photo: url, want: undefined },
+    { enabled: undefined, photo: url, want: undefined },
+    { enabled: true, photo: url, want: url },
+    { enabled: 'true', photo: url, want: url },
+    { enabled: true, photo: '', want: undefined },
+    { enabled: true, photo: 'not a url', want: undefined },
+  ])('avatar with enable_custom_photo_url $enabled and custom_photo_url $photo is $want', ({ enabled, photo, want }) => {
+    const user = { id: 2, name: 'x', enable_custom_photo_url: enabled, custom_photo_url: photo } as JamfUser;
+    expect(toUnifiedUser(user).avatar).toBe(want);
+    expect(toNormalizedUser(user).avatar).toBe(want ?? null);
   });
 });
 
@@ -67,7 +95,7 @@ describe('withoutFields', () => {
 
 describe('helpers', () => {
   it.each([
-    ['', {}], ['  ', {}], ['John', { first: 'John' }], ['John Doe', { first: 'John', last: 'Doe' }], [' John  Doe ', { first: 'John', last: 'Doe' }],
+    ['', {}], ['  ', {}], [undefined, {}], ['John', { first: 'John' }], ['John Doe', { first: 'John', last: 'Doe' }], [' John  Doe ', { first: 'John', last: 'Doe' }],
   ])('splits %j', (given, want) => expect(splitFullName(given)).toEqual(want));
   it.each([
     [[{ id: 1 }], [{ id: 1 }]], [{ id: 1 }, [{ id: 1 }]], [{ site: { id: 1 } }, [{ id: 1 }]], [{ site: [{ id: 1 }, { id: 2 }] }, [{ id: 1 }, { id: 2 }]], ['', []], [{}, []], [null, []],

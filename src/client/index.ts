@@ -2,33 +2,23 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { components, operations, paths } from '../../generated/mdm-users';
 import { errorFromResponse, type ErrorEnvelope } from './errors';
 import { serializeQuery } from './query-serializer';
+import type { UpdateUserDataFor, UpdateUserQuery } from './response-types';
 import { createTransport, DEFAULT_TIMEOUT_MS, type CallOptions, type RetryOptions } from './transport';
 
 export type { components, operations, paths };
 export { serializeQuery };
 export * from './errors';
-export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, RETRIED_STATUSES, type CallOptions, type RetryOptions } from './transport';
+export type * from './response-types';
+export {
+  DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, IDEMPOTENCY_KEY_HEADER, RETRIED_NETWORK_CODES, RETRIED_STATUSES, type CallOptions, type RetryOptions,
+} from './transport';
 
 /** The unified user and the other schemas of the spec, by name. */
 export type Schemas = components['schemas'];
 
 type UpdateMdmUser = operations['updateMdmUser'];
-/** The query parameters of `PATCH /unified/mdm/users/{id}`. */
-export type UpdateUserQuery = UpdateMdmUser['parameters']['query'];
 /** The body of `PATCH /unified/mdm/users/{id}`. */
 export type UpdateUserBody = UpdateMdmUser['requestBody']['content']['application/json'];
-/** The response formats (`truto_response_format`). */
-export type ResponseFormat = NonNullable<UpdateUserQuery['truto_response_format']>;
-
-/**
- * The 200 body for a response format: the unified or normalized user (`UserResponse`), Jamf's JSON
- * (`raw`, `JamfUserEnvelope`) or Jamf's XML text (`stream`).
- */
-export type UpdateUserData<F extends ResponseFormat | undefined = ResponseFormat | undefined> = F extends 'raw'
-  ? Schemas['JamfUserEnvelope']
-  : F extends 'stream'
-    ? string
-    : Schemas['UserResponse'];
 
 export interface UpdateUserInput<Q extends UpdateUserQuery = UpdateUserQuery> {
   /** The Jamf user id. */
@@ -40,9 +30,14 @@ export interface UpdateUserInput<Q extends UpdateUserQuery = UpdateUserQuery> {
   idempotencyKey?: string;
 }
 
-export interface UpdateUserResult<F extends ResponseFormat | undefined = ResponseFormat | undefined> {
-  data: UpdateUserData<F>;
-  /** The HTTP response (headers such as `x-request-id`, `Idempotent-Replayed`); its body is already read. */
+export interface UpdateUserResult<Q extends UpdateUserQuery = UpdateUserQuery> {
+  /**
+   * The user in the asked format, typed by the query: `unified` → the `User` (without the fields of a
+   * literal `truto_exclude_fields` tuple), `normalized` → every field present (`null` where Jamf has no
+   * value), `raw` → `JamfUserEnvelope`, `stream` → a `ReadableStream<Uint8Array>` of Jamf's XML.
+   */
+  data: UpdateUserDataFor<Q>;
+  /** The HTTP response (headers such as `x-request-id`, `Idempotent-Replayed`); its body is already read (or is `data`, for `stream`). */
   response: Response;
 }
 
@@ -57,7 +52,10 @@ export interface MdmUsersClientOptions {
   headers?: Record<string, string>;
   /** Default longest time of one call in ms, retries included (`0`: no limit). Default 30 000. A call's `timeoutMs` overrides it. */
   timeoutMs?: number;
-  /** Default retries of 429/503 honouring `Retry-After` (2 retries, waits up to 10 s); `false` turns them off. */
+  /**
+   * Default retries of 429/503 (honouring `Retry-After`) and of connections reset before an answer:
+   * 2 retries, waits up to 10 s, every attempt with the same `Idempotency-Key`. `false` turns them off.
+   */
   retry?: RetryOptions | false;
 }
 
@@ -68,17 +66,17 @@ export interface MdmUsersClientOptions {
  */
 export type MdmUsersClient = Client<paths> & {
   /**
-   * `PATCH /unified/mdm/users/{id}`: resolves with the user in the asked format, or rejects with the
-   * `MdmUsersError` subclass of the status (`NotFoundError`, `ConflictError`, …), `MdmUsersTimeoutError`
-   * or `MdmUsersNetworkError`. `stream` is read as text.
+   * `PATCH /unified/mdm/users/{id}`: resolves with the user in the asked format, typed by the query, or
+   * rejects with the `MdmUsersError` subclass of the status (`NotFoundError`, `ConflictError`, …),
+   * `MdmUsersTimeoutError` or `MdmUsersNetworkError`. `stream` resolves at the headers with the body unread.
    */
-  updateUser<Q extends UpdateUserQuery>(input: UpdateUserInput<Q>, options?: CallOptions): Promise<UpdateUserResult<Q['truto_response_format']>>;
+  updateUser<const Q extends UpdateUserQuery>(input: UpdateUserInput<Q>, options?: CallOptions): Promise<UpdateUserResult<Q>>;
 };
 
 /**
  * Creates a typed client of the Unified MDM Users API (openapi-fetch over the generated `paths`),
  * sending the bearer token, serializing query parameters in the API's wire forms, bounding each call
- * by a timeout and retrying 429/503 as `Retry-After` says.
+ * by a timeout and retrying 429/503 and reset connections with one `Idempotency-Key` per call.
  */
 export function createMdmUsersClient(options: MdmUsersClientOptions): MdmUsersClient {
   if (!options.baseUrl) throw new TypeError('createMdmUsersClient: give the server URL as `baseUrl`, e.g. http://127.0.0.1:3000.');
@@ -97,15 +95,17 @@ export function createMdmUsersClient(options: MdmUsersClientOptions): MdmUsersCl
     fetch: transport,
   });
 
-  async function updateUser<Q extends UpdateUserQuery>(input: UpdateUserInput<Q>, call: CallOptions = {}): Promise<UpdateUserResult<Q['truto_response_format']>> {
+  async function updateUser<const Q extends UpdateUserQuery>(input: UpdateUserInput<Q>, call: CallOptions = {}): Promise<UpdateUserResult<Q>> {
+    const stream = input.query.truto_response_format === 'stream';
     const result = await client.PATCH('/unified/mdm/users/{id}', {
       params: {
         path: { id: input.id },
-        query: input.query,
+        query: input.query as UpdateMdmUser['parameters']['query'],
         ...(input.idempotencyKey !== undefined ? { header: { 'Idempotency-Key': input.idempotencyKey } } : {}),
       },
       body: input.body,
-      parseAs: input.query.truto_response_format === 'stream' ? 'text' : 'json',
+      parseAs: stream ? 'stream' : 'json',
+      ...(stream ? { mdmStreamBody: true } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
       ...(call.timeoutMs !== undefined ? { timeoutMs: call.timeoutMs } : {}),
       ...(call.retry !== undefined ? { retry: call.retry } : {}),
@@ -114,7 +114,7 @@ export function createMdmUsersClient(options: MdmUsersClientOptions): MdmUsersCl
     if (!response.ok) {
       throw errorFromResponse({ method: 'PATCH', url: response.url || urlOf(options.baseUrl, input.id) }, response, result.error as ErrorEnvelope | string | undefined, secrets);
     }
-    return { data: result.data as UpdateUserData<Q['truto_response_format']>, response };
+    return { data: result.data as UpdateUserDataFor<Q>, response };
   }
 
   return Object.assign(client, { updateUser });
@@ -123,4 +123,3 @@ export function createMdmUsersClient(options: MdmUsersClientOptions): MdmUsersCl
 function urlOf(baseUrl: string, id: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/unified/mdm/users/${encodeURIComponent(id)}`;
 }
-

@@ -17,15 +17,15 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B 
 const same = <A, B>(_proof: Equal<A, B>): void => undefined;
 
 export async function typeTests(): Promise<void> {
-  // The data type follows truto_response_format.
+  // The data type follows truto_response_format (more in response-types.ts).
   const unified = await client.updateUser({ id: '1', query, body: { name: 'x' } });
-  same<typeof unified.data, Schemas['UserResponse']>(true);
+  same<typeof unified.data, Schemas['User']>(true);
   const normalized = await client.updateUser({ id: '1', query: { ...query, truto_response_format: 'normalized' }, body: { name: 'x' } });
-  same<typeof normalized.data, Schemas['UserResponse']>(true);
+  same<typeof normalized.data, Schemas['NormalizedUser']>(true);
   const raw = await client.updateUser({ id: '1', query: { ...query, truto_response_format: 'raw' }, body: { name: 'x' } });
   same<typeof raw.data, Schemas['JamfUserEnvelope']>(true);
   const stream = await client.updateUser({ id: '1', query: { ...query, truto_response_format: 'stream' }, body: { name: 'x' } }, { timeoutMs: 1000, retry: false });
-  same<typeof stream.data, string>(true);
+  same<typeof stream.data, ReadableStream<Uint8Array>>(true);
   same<UpdateUserData<'raw'>, Schemas['JamfUserEnvelope']>(true);
 
   // @ts-expect-error the body needs `name`

@@ -331,8 +331,8 @@ describe('the client against the running server (embedded Jamf simulator)', () =
     const raw = await c.updateUser({ id: '23423523', query: { ...query, truto_response_format: 'raw' }, body });
     expect(raw.data.user).toMatchObject({ id: 23423523, name: 'jdoe2' });
     const stream = await c.updateUser({ id: '23423523', query: { ...query, truto_response_format: 'stream' }, body });
-    expect(typeof stream.data).toBe('string');
-    expect(stream.data).toMatch(/<user>[\s\S]*<name>jdoe2<\/name>/);
+    expect(stream.data).toBeInstanceOf(ReadableStream);
+    expect(await new Response(stream.data).text()).toMatch(/<user>[\s\S]*<name>jdoe2<\/name>/);
   });
 
   it('throws NotFoundError for an unknown integrated account, with the server request id', async () => {

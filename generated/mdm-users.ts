@@ -86,14 +86,33 @@ export interface components {
              * @description The user's emails. The primary one (`is_primary: true`, or the only one given) is
              *     written to Jamf's `<email>` and `<email_address>`. With two or more, exactly one must be
              *     primary, else 400. An empty list clears the address. Leave it out to keep the address.
+             *     A `remote_data.email` or `remote_data.email_address` sets the address instead (see
+             *     `remote_data`); `emails` is still checked.
              */
             emails?: components["schemas"]["Email"][];
             /**
-             * @description Jamf `<user>` elements sent as they are, merged after the mapped fields; on a clash
-             *     they win. Objects become child elements; arrays become repeated singular children,
-             *     as in Jamf's XML: `"sites": [{"id": 1}]` is written `<sites><site><id>1</id></site></sites>`
-             *     and `extension_attributes` items become `<extension_attribute>`. Keys must be XML
-             *     element names. Values are text-escaped: nothing sent can add or close an element.
+             * @description Jamf `<user>` elements, merged after the mapped fields; on a clash they win. Jamf's own
+             *     JSON of a user (as a read returns it, such as a response's `remote_data`) may be sent
+             *     back with changes; it is written as the XML Jamf expects:
+             *     - Objects become child elements, numbers and booleans text, `null` an empty element.
+             *     - `sites` and `extension_attributes` become Jamf's lists
+             *       (`<sites><site><id>1</id><name>Main</name></site></sites>`), from an array, from
+             *       Jamf's collapsed one-item form (`"sites": {"id": 1, "name": "Main"}`) or from the XML
+             *       form (`"sites": {"site": [...]}`). `[]`, `{}` or `null` empties the list. Each item
+             *       needs an `id` or a `name`. A site may also be given as its name (`"Main"` is
+             *       `<site><name>Main</name></site>`) or its id (`1`); so may `ldap_server`
+             *       (`"Corp LDAP"`, or `-1` for none). Other arrays become repeated singular children
+             *       (`"tags": ["a"]` is `<tags><tag>a</tag></tags>`).
+             *     - Read-only elements of a read are not sent: `id` (Jamf takes it from the path),
+             *       `links` (computers, peripherals, mobile devices, VPP assignments,
+             *       `total_vpp_code_count`) and `user_groups`. Jamf computes them; the response shows
+             *       their current values.
+             *     - Jamf keeps one address in both `email` and `email_address`: either one sets both,
+             *       in place of `emails`. Both given with different values is a 400 naming the two.
+             *
+             *     Anything else that cannot be written as Jamf XML is refused with a 400 naming the
+             *     field and how to fix it; nothing is dropped. Keys must be XML element names. Values
+             *     are text-escaped: nothing sent can add or close an element.
              * @example {
              *       "full_name": "John Doe",
              *       "sites": [
@@ -146,12 +165,19 @@ export interface components {
              */
             name: string;
             /**
-             * @description `user.full_name` up to its first space. Absent when the full name is empty.
+             * @description `user.full_name` up to its first run of whitespace (spaces, tabs, no-break spaces):
+             *     `Mary Ann Smith` gives `Mary`. A name in the directory form "Last, First" gives the
+             *     part after the comma (`Smith, John` gives `John`), unless only a suffix follows the
+             *     comma (`John Smith, Jr.` gives `John`). A name without whitespace (one word, or a
+             *     script written without spaces) is all first name. Absent when the full name is empty.
              * @example John
              */
             first_name?: string;
             /**
-             * @description `user.full_name` after its first space. Absent when the full name has no space.
+             * @description The rest of `user.full_name`: after its first run of whitespace (`Mary Ann Smith`
+             *     gives `Ann Smith`, `John Smith, Jr.` gives `Smith, Jr.`), or before the comma of a
+             *     "Last, First" name (`Smith, John` gives `Smith`). Absent when the full name is one word
+             *     or empty.
              * @example Doe
              */
             last_name?: string;
@@ -160,12 +186,18 @@ export interface components {
              *     is empty). No `type` is given: Jamf has none. Absent when the user has no address.
              */
             emails?: components["schemas"]["Email"][];
+            /**
+             * @description The user's first site, `{id, name}`. Jamf's "no site" entry (`{id: -1, name: "None"}`)
+             *     is not a site: absent when the user has no other.
+             */
             organization?: components["schemas"]["Organization"];
             /** @description Jamf users have no active flag, so this is always absent for Jamf. */
             is_active?: boolean;
             /**
              * Format: uri
-             * @description `user.custom_photo_url`, when it is not empty.
+             * @description `user.custom_photo_url`, when `user.enable_custom_photo_url` is true (Jamf shows the
+             *     custom photo only then) and the URL is an absolute URL. Otherwise absent: Jamf's
+             *     default user picture has no URL.
              * @example https://example.com/photos/jdoe.png
              */
             avatar?: string;
@@ -192,17 +224,29 @@ export interface components {
             id: string;
             /** @description The Jamf username (`user.name`). */
             name: string;
-            /** @description `user.full_name` up to its first space; `null` when empty. */
+            /**
+             * @description As `User.first_name`: `user.full_name` up to its first run of whitespace, or the part
+             *     after the comma of "Last, First"; `null` when the full name is empty.
+             */
             first_name: string | null;
-            /** @description `user.full_name` after its first space; `null` when it has no space. */
+            /**
+             * @description As `User.last_name`: the rest of `user.full_name`, or the part before the comma of
+             *     "Last, First"; `null` when the full name is one word or empty.
+             */
             last_name: string | null;
             /** @description The user's address as a one-item list; `null` when the user has none. */
             emails: components["schemas"]["NormalizedEmail"][] | null;
-            /** @description The user's first site; `null` when the user has none. */
+            /**
+             * @description The user's first site, `{id, name}`; `null` when the user has none other than Jamf's
+             *     "no site" entry (`{id: -1, name: "None"}`).
+             */
             organization: components["schemas"]["Organization"] | null;
             /** @description Always `null` for Jamf (no active flag). */
             is_active: boolean | null;
-            /** @description `user.custom_photo_url`; `null` when empty. */
+            /**
+             * @description `user.custom_photo_url` when `user.enable_custom_photo_url` is true and the URL is an
+             *     absolute URL; otherwise `null` (Jamf's default user picture has no URL).
+             */
             avatar: string | null;
             /**
              * Format: date-time

@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { startJamfSimulator } from '../../../src/jamf/simulator';
 import { fixture } from '../../helpers/fixtures';
-import { listItems, splitFullName, toNormalizedUser, toUnifiedUser, USER_FIELDS, withoutFields, type JamfUser } from '../../../src/jamf/mapping/from-jamf';
+import { listItems, splitFullName, toNormalizedUser, toUnifiedUser, USER_FIELDS, withoutFields, type JamfUser, type UserField } from '../../../src/jamf/mapping/from-jamf';
+import { toJamfUserXml, type UpdateUserRequest } from '../../../src/jamf/mapping/to-jamf';
+import { getUserJson, oauthToken, putUser } from '../simulator/helpers';
 
 /** The real Jamf JSON user of the fixtures (`GET /JSSResource/users/id/1`). */
 const user28 = (JSON.parse(fixture('classic_user_get_by_id.json')) as { user: JamfUser }).user;
@@ -100,4 +106,30 @@ describe('helpers', () => {
   it.each([
     [[{ id: 1 }], [{ id: 1 }]], [{ id: 1 }, [{ id: 1 }]], [{ site: { id: 1 } }, [{ id: 1 }]], [{ site: [{ id: 1 }, { id: 2 }] }, [{ id: 1 }, { id: 2 }]], ['', []], [{}, []], [null, []],
   ])('reads the list %j', (given, want) => expect(listItems(given, 'site')).toEqual(want));
+});
+
+describe('the spec\'s response examples', () => {
+  type Examples = Record<string, { value: unknown }>;
+  /* eslint-disable @typescript-eslint/no-explicit-any -- walking the parsed YAML */
+  const spec = parse(readFileSync(join(__dirname, '..', '..', '..', 'openapi', 'mdm-users.yaml'), 'utf8')) as any;
+  const operation = spec.paths['/unified/mdm/users/{id}'].patch;
+  const request = (operation.requestBody.content['application/json'].examples as Examples).rename?.value as UpdateUserRequest;
+  const responses = operation.responses['200'].content['application/json'].examples as Examples;
+  const userId = spec.components.parameters.UserId.example as string;
+  const excluded = spec.components.parameters.TrutoExcludeFields.example as UserField[];
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+
+  it('are what the mapping answers for the reference user after the request example, in Jamf\'s simulator', async () => {
+    const sim = await startJamfSimulator();
+    try {
+      const token = await oauthToken(sim);
+      expect((await putUser(sim, token, userId, toJamfUserXml(request, userId))).status).toBe(201);
+      const user = (await getUserJson(sim, token, Number(userId))) as JamfUser;
+      expect(toUnifiedUser(user)).toEqual(responses.unified?.value);
+      expect(withoutFields(toUnifiedUser(user), excluded, false)).toEqual(responses.unifiedWithExclusions?.value);
+      expect(withoutFields(toNormalizedUser(user), undefined, true)).toEqual(responses.normalized?.value);
+    } finally {
+      await sim.close();
+    }
+  });
 });

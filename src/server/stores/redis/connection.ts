@@ -1,0 +1,99 @@
+import { Redis } from 'ioredis';
+import { SharedStoreUnavailableError } from '../errors';
+import type { StoreHealth } from '../types';
+
+/** Longest wait for one Redis command (a stalled server or a black-holed network) before it fails. */
+export const COMMAND_TIMEOUT_MS = 1000;
+/** Longest pause between reconnection attempts, so the client is usable soon after Redis is back. */
+const MAX_RECONNECT_DELAY_MS = 1000;
+
+/** What the connection reports: losing Redis and getting it back, with the URL redacted. */
+export type RedisEventLog = (event: { level: 'warn' | 'info'; message: string }) => void;
+
+/** The URL with its password replaced by `***`, fit for logs and errors. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}
+
+/** Checks that `url` is `redis://` or `rediss://` with an optional numeric db path. @throws Error saying what a valid URL looks like. */
+export function checkRedisUrl(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['redis:', 'rediss:'].includes(parsed.protocol) || !/^\/?\d*$/.test(parsed.pathname) || parsed.hostname === '') {
+    throw new Error(`The Redis URL must look like redis://[:password@]host[:port][/db] (or rediss:// for TLS), not '${redactRedisUrl(url)}'.`);
+  }
+}
+
+/**
+ * One ioredis client for `url` (password, db number and TLS from the URL) that never makes a request
+ * wait for Redis: no offline queue (a command fails at once while disconnected), a command timeout,
+ * one attempt per command, and reconnection every second at most, so it is usable again within about
+ * a second of Redis coming back. Connection errors go to `log` (only when the state changes) instead
+ * of an unhandled 'error' event.
+ */
+export function createRedisClient(url: string, log: RedisEventLog = () => {}): Redis {
+  checkRedisUrl(url);
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(100 * times, MAX_RECONNECT_DELAY_MS),
+  });
+  const where = redactRedisUrl(url);
+  let lost = false;
+  client.on('error', (err: Error) => {
+    if (lost) return;
+    lost = true;
+    log({ level: 'warn', message: `Redis at ${where} is unavailable: ${err.message}` });
+  });
+  client.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    log({ level: 'info', message: `Redis at ${where} is available again.` });
+  });
+  return client;
+}
+
+/** The error a request gets when a Redis command failed it (the client's error kept as `cause`). */
+export function unavailable(err: unknown): SharedStoreUnavailableError {
+  return err instanceof SharedStoreUnavailableError ? err : new SharedStoreUnavailableError('Redis', err);
+}
+
+/** Readiness of the shared Redis: `ping()` rejects (within {@link COMMAND_TIMEOUT_MS}) when it does not answer. */
+export function redisHealth(client: Redis): StoreHealth {
+  return {
+    name: 'Redis',
+    async ping(): Promise<void> {
+      try {
+        await client.ping();
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
+  };
+}
+
+/** Closes the client: QUIT when connected, else drops the connection and stops reconnecting. */
+export async function closeRedisClient(client: Redis): Promise<void> {
+  if (client.status === 'end') return; // closed already (disconnecting again would leave a timer behind)
+  try {
+    if (client.status === 'ready') {
+      await client.quit();
+      return;
+    }
+  } catch {
+    // fall through: the connection is dropped below
+  }
+  client.disconnect();
+}

@@ -15,16 +15,19 @@ function isObject(value: JamfValue | undefined): value is JamfObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Elements Jamf computes: a PUT cannot change them (the id comes from the path; links and groups from other records). */
+const READ_ONLY = new Set(['id', 'links', 'user_groups']);
+
 /**
  * `current` with `patch` applied: elements present replace stored ones (lists as a whole), nested
- * elements merge, elements not sent stay, unknown elements are added at the end. `id` never changes.
- * Returns a new object; `current` is left as it was.
+ * elements merge, elements not sent stay, unknown elements are added at the end. The read-only `id`,
+ * `links` and `user_groups` never change. Returns a new object; `current` is left as it was.
  */
 export function applyPatch(current: SimulatorUser, patch: JamfObject): SimulatorUser {
   const merge = (target: JamfObject, changes: JamfObject, root: boolean): JamfObject => {
     const out: JamfObject = { ...target };
     for (const key of Object.keys(changes)) {
-      if (root && key === 'id') continue;
+      if (root && READ_ONLY.has(key)) continue;
       const change = changes[key] as JamfValue;
       const existing = out[key];
       out[key] = isObject(change) && isObject(existing) ? merge(existing, change, false) : change;

@@ -58,6 +58,13 @@ describe('PUT /JSSResource/users/id/{id}', () => {
     expect(sim.users.get(999)).toBeUndefined();
   });
 
+  it('leaves the read-only links and user_groups as they are, like Jamf', async () => {
+    const before = await getUserJson(sim, token, 1);
+    const res = await putUser(sim, token, 1, '<user><position>CTO</position><links><computers/><total_vpp_code_count>9</total_vpp_code_count></links><user_groups><size>3</size></user_groups></user>');
+    expect(res.status).toBe(201);
+    expect(await getUserJson(sim, token, 1)).toStrictEqual({ ...before, position: 'CTO' });
+  });
+
   it('stores unknown elements, in XML and JSON answers alike', async () => {
     await putUser(sim, token, 6, '<user><department>R&amp;D</department><extra><level>3</level><tags><tag>a</tag><tag>b</tag></tags></extra></user>');
     expect(sim.users.get(6)).toMatchObject({ department: 'R&D', extra: { level: '3', tags: ['a', 'b'] } });

@@ -19,23 +19,23 @@ import { floorApp } from './lib/floor-app';
 import { layersApp } from './lib/layers-app';
 import { StubConnector } from './lib/stub';
 
-type CreateApp = typeof import('../src/server/app').createApp;
-type CreateRegistry = typeof import('../src/server/accounts').createAccountRegistry;
-type CreateLogger = typeof import('../src/server/logger').createLogger;
+type Start = typeof import('../src/server/start');
+type Config = typeof import('../src/server/config');
+type Logging = typeof import('../src/server/logger');
 
-/** The real app (as startServer composes it, rate limit never refusing) from the build whose `src/` is under `root`. */
+/** The real app, composed as startServer composes it (rate limit never refusing, stub Jamf), from the build whose `src/` is under `root`. */
 function realApp(root: string): Express {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { createApp } = require(join(root, 'src', 'server', 'app')) as { createApp: CreateApp };
-  const { createAccountRegistry } = require(join(root, 'src', 'server', 'accounts')) as { createAccountRegistry: CreateRegistry };
-  const { createLogger } = require(join(root, 'src', 'server', 'logger')) as { createLogger: CreateLogger };
-  const { GracefulShutdown } = require(join(root, 'src', 'server', 'http-server')) as typeof import('../src/server/http-server');
-  const accounts = createAccountRegistry(
-    [{ id: ACCOUNT_ID, integration: 'jamf', context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic', username: 'u', password: 'p' } } }],
-    () => new StubConnector(),
-  );
-  const logger = createLogger('info', pino.destination('/dev/null'));
-  return createApp({ tokens: [API_TOKEN], accounts, logger, responseValidation: 'log', rateLimitPerToken: { requests: 1e9, seconds: 1 }, shutdown: new GracefulShutdown() });
+  const { composeApp } = require(join(root, 'src', 'server', 'start')) as Start;
+  const { readConfig } = require(join(root, 'src', 'server', 'config')) as Config;
+  const { createLogger } = require(join(root, 'src', 'server', 'logger')) as Logging;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const config = readConfig({ MDM_API_TOKENS: API_TOKEN, MDM_RATE_LIMIT_PER_TOKEN: '1000000000/1s', MDM_RESPONSE_VALIDATION: 'log' });
+  const backend = {
+    accounts: [{ id: ACCOUNT_ID, integration: 'jamf' as const, context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic' as const, username: 'u', password: 'p' } } }],
+    connectorFor: () => new StubConnector(),
+  };
+  return composeApp(config, createLogger('info', pino.destination('/dev/null')), backend).app;
 }
 
 async function block(app: Express, n: number, concurrency: number): Promise<number> {

@@ -1,5 +1,5 @@
 import { ConfigError, readConfig } from './server/config';
-import { AccountsFileError } from './server/accounts';
+import { AccountsFileError } from './server/accounts/accounts-file';
 import { createLogger } from './server/logger';
 import { DEMO_ACCOUNT_ID, exampleCurl, startServer } from './server/start';
 

@@ -1,28 +1,21 @@
 /**
- * The real app's layers added one at a time, from the same middlewares createApp uses, in its order:
+ * The real app's steps added a few at a time, taken from the production pipeline (src/server/app.ts,
+ * `pipeline`) in its order; until the last layer the operation ends in a fixed answer instead of the handler:
  *
  * 0  bare Express, JSON body parser, fixed answer (= variant a)
- * 1  + request id and per-request logging (requestContext) and the error handler
+ * 1  + request id and per-request logging, and the error envelope
  * 2  + shutdown tracker, docs router, bearer auth, per-token rate limit (never refusing)
- * 3  + query parsing (parseQueryOnce)
- * 4  + request validation (express-openapi-validator, responses not validated)
- * 5  + response validation, production mode (`log`)
- * 6  + idempotency middleware and the real handler on the stub connector (≈ variant b), instead of the fixed answer
+ * 3  + query parsing
+ * 4  + request validation (fast path, then express-openapi-validator), idempotency and account steps; responses not checked
+ * 5  + response check, production mode (`log`)
+ * 6  + the real handler on the stub connector (≈ variant b), instead of the fixed answer
  */
-import express, { type Express, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import type { DestinationStream } from 'pino';
-import { createAccountRegistry } from '../../src/server/accounts';
-import { parseQueryOnce } from '../../src/server/app';
-import { bearerAuth } from '../../src/server/auth';
-import { docsRouter } from '../../src/server/docs';
-import { errorHandler } from '../../src/server/error-envelope';
-import { updateUserHandler } from '../../src/server/handlers/update-user';
+import { createAccountRegistry } from '../../src/server/accounts/registry';
+import { createApp, pipeline, ROUTE, type Step } from '../../src/server/app';
 import { GracefulShutdown } from '../../src/server/http-server';
-import { idempotency, MemoryIdempotencyStore } from '../../src/server/idempotency';
 import { createLogger } from '../../src/server/logger';
-import { perTokenRateLimit } from '../../src/server/rate-limit';
-import { requestContext } from '../../src/server/request-context';
-import { openApiValidator } from '../../src/server/validation';
 import { ACCOUNT_ID, API_TOKEN, unifiedAnswer } from '../common';
 import { StubConnector } from './stub';
 
@@ -31,38 +24,43 @@ export const LAYER_LABELS = [
   '+ request id, request log, error handler',
   '+ shutdown tracker, docs router, auth, rate limit',
   '+ query parsing',
-  '+ request validation (EOV)',
+  '+ request validation, idempotency, account',
   '+ response validation (log)',
-  '+ idempotency, real handler, stub Jamf',
+  '+ real handler, stub Jamf',
 ];
 
-export function layersApp(layers: number, destination?: DestinationStream): Express {
-  const logger = createLogger('info', destination);
+/** The layer from which each production step is included. */
+const FIRST_LAYER: Record<string, number> = {
+  'JSON body': 0,
+  'request id and request log': 1,
+  'error envelope': 1,
+  'no route': 1,
+  'shutdown tracker': 2,
+  'docs and the spec': 2,
+  'bearer auth': 2,
+  'per-token rate limit': 2,
+  'query parsing': 3,
+};
+
+/** The app of `layers` layers: production steps only, in production order. */
+export function layersApp(layers: number, destination?: DestinationStream): ReturnType<typeof createApp> {
   const answer = unifiedAnswer();
   const fixed: RequestHandler = (_req, res) => { res.status(200).json(answer); };
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('query parser', false);
-  app.set('etag', false);
-  if (layers >= 1) app.use(requestContext(logger));
-  if (layers >= 2) {
-    app.use(new GracefulShutdown().track);
-    app.use(docsRouter());
-    app.use('/unified', bearerAuth([API_TOKEN]));
-    app.use('/unified', perTokenRateLimit({ requests: 1_000_000_000, seconds: 1 }));
-  }
-  if (layers >= 3) app.use(parseQueryOnce);
-  app.use(express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
-  if (layers >= 4) app.use(openApiValidator(layers >= 5 ? 'log' : 'off', logger));
-  if (layers >= 6) {
-    const accounts = createAccountRegistry(
-      [{ id: ACCOUNT_ID, integration: 'jamf', context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic', username: 'u', password: 'p' } } }],
-      () => new StubConnector(),
-    );
-    app.patch('/unified/mdm/users/:id', idempotency(new MemoryIdempotencyStore()), updateUserHandler(accounts));
-  } else {
-    app.patch('/unified/mdm/users/:id', fixed);
-  }
-  if (layers >= 1) app.use(errorHandler(logger));
-  return app;
+  const accounts = createAccountRegistry(
+    [{ id: ACCOUNT_ID, integration: 'jamf', context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic', username: 'u', password: 'p' } } }],
+    () => new StubConnector(),
+  );
+  const options = {
+    tokens: [API_TOKEN], accounts, logger: createLogger('info', destination), shutdown: new GracefulShutdown(),
+    responseValidation: layers >= 5 ? ('log' as const) : ('off' as const),
+    rateLimitPerToken: { requests: 1_000_000_000, seconds: 1 },
+    ...(layers >= 6 ? {} : { handler: fixed }),
+  };
+  const steps: Step[] = pipeline(options).flatMap((step): Step[] => {
+    const first = FIRST_LAYER[step.name];
+    if (first !== undefined) return first <= layers ? [step] : [];
+    // The operation's step: from layer 4; below it, a fixed answer on the same route.
+    return layers >= 4 ? [step] : [{ name: 'fixed answer', mount: (app) => { app.patch(ROUTE, fixed); } }];
+  });
+  return createApp(options, steps);
 }

@@ -1,22 +1,30 @@
+/**
+ * The composition root: the request pipeline, step by step, in the order a request meets it. Tests and
+ * the bench build the app from these same steps (`pipeline`), never from copies.
+ */
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors';
-import { bearerAuth } from './auth';
-import { errorHandler } from './error-envelope';
-import { parseQuery } from './query-parser';
-import { docsRouter } from './docs';
-import { requestContext } from './request-context';
-import { lazyOpenApiValidator, type ResponseValidation } from './validation';
-import { updateUserHandler } from './handlers/update-user';
-import type { AccountRegistry } from './accounts';
+import type { AccountRegistry } from './accounts/registry';
+import { docsRouter } from './docs/routes';
 import type { GracefulShutdown } from './http-server';
-import { fastValidation, type ValidationCounts } from './fast-validation';
-import { idempotency, MemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
-import { perTokenRateLimit, type Rate } from './rate-limit';
+import { resolveAccount } from './middleware/account';
+import { bearerAuth } from './middleware/auth';
+import { jsonBody } from './middleware/body';
+import { errorHandler } from './middleware/error-handler';
+import { idempotency } from './middleware/idempotency';
+import { parseQueryOnce } from './middleware/query';
+import { perAccountRateLimit, perTokenRateLimit } from './middleware/rate-limit';
+import { requestContext } from './middleware/request-context';
+import { updateUserHandler } from './handlers/update-user';
+import { MemoryIdempotencyStore } from './stores/idempotency-store';
+import { SlidingWindowRateLimit } from './stores/sliding-window';
+import type { IdempotencyStore, Rate, RateLimitStore } from './stores/types';
+import { operationValidation, type ResponseValidation } from './validation';
 
 /** The one operation: its path in the spec and as an Express route. */
 const SPEC_PATH = '/unified/mdm/users/{id}';
-const ROUTE = '/unified/mdm/users/:id';
+export const ROUTE = '/unified/mdm/users/:id';
 
 export interface AppOptions {
   /** Bearer tokens the API accepts. */
@@ -28,8 +36,8 @@ export interface AppOptions {
   responseValidation: ResponseValidation;
   /** Largest JSON body accepted (bytes or a size string such as `1mb`); larger answers 413. */
   bodyLimit?: number | string;
-  /** Requests per API token (`MDM_RATE_LIMIT_PER_TOKEN`); `undefined` for none. */
-  rateLimitPerToken?: Rate;
+  /** Requests per API token (`MDM_RATE_LIMIT_PER_TOKEN`), a rate (counted in process) or a store; `undefined` for none. */
+  rateLimitPerToken?: Rate | RateLimitStore;
   /** Where `Idempotency-Key` records live; in memory by default. */
   idempotencyStore?: IdempotencyStore;
   /** Counts requests in flight and refuses new ones while the server drains. */
@@ -39,43 +47,70 @@ export interface AppOptions {
    * sends every request through express-openapi-validator's own middleware.
    */
   fastValidation?: boolean;
+  /** The operation's last step: the Update Users handler by default (the bench's layer table puts a fixed answer here). */
+  handler?: RequestHandler;
 }
 
-/** Parses the query string once, in every wire form the API accepts, into a plain writable `req.query`. */
-export const parseQueryOnce: RequestHandler = (req, _res, next) => {
-  const at = req.originalUrl.indexOf('?');
-  const query = parseQuery(at === -1 ? '' : req.originalUrl.slice(at + 1));
-  Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true, enumerable: true });
-  next();
-};
+/** One step of the pipeline: a name (for readers and the bench's layer table) and how it mounts. */
+export interface Step {
+  name: string;
+  mount(app: Express): void;
+}
 
-/**
- * The Express app: request id and logging, bearer auth and the per-token rate limit, JSON body,
- * validation of every request against the spec (a compiled fast path for requests it is sure of, then
- * express-openapi-validator for everything else), idempotency keys, the Update Users handler, and the
- * one error handler that turns every failure into the envelope.
- */
-export function createApp(options: AppOptions): Express {
+const use = (name: string, handler: RequestHandler, path?: string): Step => ({
+  name,
+  mount: (app) => { if (path) app.use(path, handler); else app.use(handler); },
+});
+
+/** A rate given as figures becomes an in-process limit; a store is used as it is. */
+function tokenLimitStore(limit: Rate | RateLimitStore | undefined): RateLimitStore | undefined {
+  return limit === undefined || 'take' in limit ? limit : new SlidingWindowRateLimit(limit);
+}
+
+/** The Update Users operation: validation (fast path, then the validator), the response check, idempotency, account, its rate limit, the handler. */
+function operationSteps(options: AppOptions, app: Express): void {
+  const validation = operationValidation(SPEC_PATH, 'patch', { responses: options.responseValidation, logger: options.logger, fastPath: options.fastValidation !== false });
+  app.locals.validationCounts = validation.counts;
+  const update = [
+    validation.response,
+    idempotency(options.idempotencyStore ?? new MemoryIdempotencyStore()),
+    resolveAccount(options.accounts),
+    perAccountRateLimit(),
+    options.handler ?? updateUserHandler(),
+  ];
+  if (validation.fast) app.patch(ROUTE, validation.fast, ...update);
+  app.use(validation.full);
+  app.patch(ROUTE, (_req, _res, next) => { validation.counts.full++; next(); }, ...update);
+}
+
+/** The ordered steps of the app, from the first a request meets to the error handler. */
+export function pipeline(options: AppOptions): Step[] {
+  return [
+    use('request id and request log', requestContext(options.logger)),
+    ...(options.shutdown ? [use('shutdown tracker', options.shutdown.track)] : []),
+    use('docs and the spec', docsRouter()),
+    use('bearer auth', bearerAuth(options.tokens), '/unified'),
+    use('per-token rate limit', perTokenRateLimit(tokenLimitStore(options.rateLimitPerToken)), '/unified'),
+    use('query parsing', parseQueryOnce),
+    use('JSON body', jsonBody(options.bodyLimit)),
+    { name: 'validation, idempotency, account, account rate limit, handler', mount: (app) => operationSteps(options, app) },
+    use('no route', (req, _res, next) => next(new ApiError(404, `No route for ${req.method} ${req.path}.`))),
+    { name: 'error envelope', mount: (app) => app.use(errorHandler(options.logger)) },
+  ];
+}
+
+/** A bare Express app with this server's settings (no query parser of Express's own, no ETag, no x-powered-by). */
+export function expressApp(): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', false);
   app.set('etag', false);
-  app.use(requestContext(options.logger));
-  if (options.shutdown) app.use(options.shutdown.track);
-  app.use(docsRouter());
-  app.use('/unified', bearerAuth(options.tokens));
-  app.use('/unified', perTokenRateLimit(options.rateLimitPerToken));
-  app.use(parseQueryOnce);
-  app.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
-  const update = [idempotency(options.idempotencyStore ?? new MemoryIdempotencyStore()), updateUserHandler(options.accounts)];
-  const counts: ValidationCounts = { fast: 0, full: 0 };
-  app.locals.validationCounts = counts;
-  if (options.fastValidation !== false) {
-    app.patch(ROUTE, fastValidation(SPEC_PATH, 'patch', options.responseValidation, options.logger, counts), ...update);
-  }
-  app.use(lazyOpenApiValidator(options.responseValidation, options.logger));
-  app.patch(ROUTE, (_req, _res, next) => { counts.full++; next(); }, ...update);
-  app.use((req, _res, next) => next(new ApiError(404, `No route for ${req.method} ${req.path}.`)));
-  app.use(errorHandler(options.logger));
+  return app;
+}
+
+/** The Express app: every step of {@link pipeline}, in order. */
+export function createApp(options: AppOptions, steps: Step[] = pipeline(options)): Express {
+  const app = expressApp();
+  for (const step of steps) step.mount(app);
   return app;
 }

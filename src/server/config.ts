@@ -1,5 +1,6 @@
 import type { ResponseValidation } from './validation';
-import { parseRate, type Rate } from './rate-limit';
+import { parseRate } from './stores/rate';
+import type { Rate } from './stores/types';
 
 /** The server's settings, read from the environment (see README, "Configuration"). */
 export interface ServerConfig {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Express, RequestHandler } from 'express';
 import { ApiError } from '../errors';
-import { envelope, reasonPhrase } from './error-envelope';
+import { envelope, reasonPhrase } from './middleware/error-handler';
 
 /** Limits of the HTTP layer, so that no client can hold a socket or memory for long. */
 export interface HttpLimits {

@@ -2,15 +2,26 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { createHttpServer, GracefulShutdown } from './http-server';
-import { createAccountRegistry, readAccountsFile, type AccountConfig } from './accounts';
+import { readAccountsFile, type AccountConfig } from './accounts/accounts-file';
+import { createAccountRegistry, type AccountRegistry, type ConnectorFactory } from './accounts/registry';
 import type { ServerConfig } from './config';
-import { startJamfSimulator, type JamfSimulator } from '../jamf/simulator';
+import type { JamfSimulator } from '../jamf/simulator';
+import { startEmbeddedJamf } from '../jamf/embedded';
 
 /** The id of the demo account registered when the server runs on its embedded simulator. */
 export const DEMO_ACCOUNT_ID = '62f44730-dd91-461e-bd6a-aedd9e0ad79d';
+
+/** What the server talks to: the integrated accounts, and the embedded simulator when it is the backend. */
+export interface Backend {
+  accounts: AccountConfig[];
+  simulator?: JamfSimulator;
+  /** Makes each account's Jamf connector; the Jamf integration's own by default (benchmarks put a stub here). */
+  connectorFor?: ConnectorFactory;
+}
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:3000 */
@@ -24,24 +35,37 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the API server: on the accounts file when given, else on an embedded Jamf simulator with a demo account. */
-export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+/** The backend the configuration names: the accounts file when given, else an embedded Jamf simulator with a demo account. */
+export async function configuredBackend(config: ServerConfig): Promise<Backend> {
+  if (config.accountsFile) return { accounts: readAccountsFile(config.accountsFile) };
+  const embedded = await startEmbeddedJamf();
+  return { accounts: [{ id: DEMO_ACCOUNT_ID, integration: 'jamf', context: embedded.context }], simulator: embedded.simulator };
+}
+
+/** The app as the server runs it, with what it owns: the account registry and the shutdown tracker. */
+export interface ComposedApp {
+  app: Express;
+  tokens: string[];
+  accounts: AccountRegistry;
+  shutdown: GracefulShutdown;
+}
+
+/** Composes the app from the configuration and a backend (the one composition the server, tests and the bench share). */
+export function composeApp(config: ServerConfig, logger: Logger, backend: Backend): ComposedApp {
   const tokens = config.tokens.length > 0 ? config.tokens : [randomBytes(24).toString('base64url')];
-  let simulator: JamfSimulator | undefined;
-  let accounts: AccountConfig[];
-  if (config.accountsFile) {
-    accounts = readAccountsFile(config.accountsFile);
-  } else {
-    const client = { client_id: 'mdm-users-demo', client_secret: randomBytes(24).toString('base64url') };
-    simulator = await startJamfSimulator({ credentials: { clients: [client], users: [] } });
-    accounts = [{ id: DEMO_ACCOUNT_ID, integration: 'jamf', context: { instance_url: simulator.url, auth: { type: 'client_credentials', ...client } } }];
-  }
-  const registry = createAccountRegistry(accounts);
+  const accounts = createAccountRegistry(backend.accounts, backend.connectorFor);
   const shutdown = new GracefulShutdown();
   const app = createApp({
-    tokens, accounts: registry, logger, responseValidation: config.responseValidation, bodyLimit: config.bodyLimit, shutdown,
+    tokens, accounts, logger, responseValidation: config.responseValidation, bodyLimit: config.bodyLimit, shutdown,
     ...(config.rateLimitPerToken ? { rateLimitPerToken: config.rateLimitPerToken } : {}),
   });
+  return { app, tokens, accounts, shutdown };
+}
+
+/** Starts the API server on `backend` (by default the one the configuration names). */
+export async function startServer(config: ServerConfig, logger: Logger, backend?: Backend): Promise<RunningServer> {
+  const { accounts: accountConfigs, simulator, connectorFor } = backend ?? (await configuredBackend(config));
+  const { app, tokens, accounts, shutdown } = composeApp(config, logger, { accounts: accountConfigs, ...(connectorFor ? { connectorFor } : {}) });
   const server = createHttpServer(app);
   server.listen(config.port, config.host);
   await once(server, 'listening');
@@ -53,7 +77,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     closing ??= (async () => {
       const { unfinished } = await shutdown.drain(server, config.shutdownTimeoutMs);
       if (unfinished > 0) logger.warn({ unfinished }, 'shutdown cut requests still in flight');
-      await registry.close();
+      await accounts.close();
       await simulator?.close();
     })();
     return closing;

@@ -1,8 +1,8 @@
 import express, { type Request } from 'express';
 import { createMdmUsersClient } from '../../src/client';
-import { errorHandler } from '../../src/server/error-envelope';
+import { errorHandler } from '../../src/server/middleware/error-handler';
 import { createLogger } from '../../src/server/logger';
-import { parseQueryOnce } from '../../src/server/app';
+import { parseQueryOnce } from '../../src/server/middleware/query';
 import { openApiValidator } from '../../src/server/validation';
 import { listen } from '../helpers/listen';
 
@@ -21,7 +21,7 @@ describe('client ⇄ validated server round trip', () => {
     app.set('query parser', false);
     app.use(parseQueryOnce);
     app.use(express.json());
-    app.use(openApiValidator('off', logger));
+    app.use(openApiValidator());
     app.patch('/unified/mdm/users/:id', (req, res) => {
       seen.push({ params: { ...req.params }, query: JSON.parse(JSON.stringify(req.query)), body: req.body });
       res.json({ id: req.params.id, name: (req.body as { name: string }).name });

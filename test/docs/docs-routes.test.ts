@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import express from 'express';
 import { parse } from 'yaml';
 import { readConfig } from '../../src/server/config';
-import { docsRouter, DOCS_CSP } from '../../src/server/docs';
-import { errorHandler } from '../../src/server/error-envelope';
+import { docsRouter, DOCS_CSP } from '../../src/server/docs/routes';
+import { errorHandler } from '../../src/server/middleware/error-handler';
 import { createLogger } from '../../src/server/logger';
 import { specPath } from '../../src/server/spec';
 import { startServer, type RunningServer } from '../../src/server/start';
 import { listen } from '../helpers/listen';
 import { ROOT } from '../helpers/run';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain-JS build script without declarations
 const buildScript = require('../../scripts/build-docs.js') as {
   neutralise(html: string): string;
   problems(html: string): string[];

@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { createAccountRegistry } from '../../src/server/accounts';
+import { createAccountRegistry } from '../../src/server/accounts/registry';
 import { createApp } from '../../src/server/app';
 import { createHttpServer } from '../../src/server/http-server';
 import { createLogger } from '../../src/server/logger';

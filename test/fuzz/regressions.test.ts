@@ -1,6 +1,6 @@
 /** The bugs the fuzz suites found, pinned one by one (the suites find them again only by chance of the seed). */
 import { toJamfUserXml } from '../../src/jamf/mapping/to-jamf';
-import { parseQuery } from '../../src/server/query-parser';
+import { parseQuery } from '../../src/server/middleware/query-parser';
 import { ApiError } from '../../src/errors';
 import { ACCOUNT_ID, API_TOKEN, startStack, type Stack } from '../helpers/stack';
 import { FuzzClient } from './support';

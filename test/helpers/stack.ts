@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { createMdmUsersClient, type MdmUsersClient } from '../../src/client';
 import { startJamfSimulator, type JamfSimulator } from '../../src/jamf/simulator';
-import { createAccountRegistry, type AccountConfig } from '../../src/server/accounts';
+import { type AccountConfig } from '../../src/server/accounts/accounts-file';
+import { createAccountRegistry } from '../../src/server/accounts/registry';
 import { createApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 import type { JamfContext } from '../../src/jamf/connector/types';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { createAccountRegistry, type AccountConfig, type AccountRegistry } from '../../src/server/accounts';
+import { type AccountConfig } from '../../src/server/accounts/accounts-file';
+import { createAccountRegistry, type AccountRegistry } from '../../src/server/accounts/registry';
 import { createApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 import { startJamfSimulator, type JamfSimulator } from '../../src/jamf/simulator';

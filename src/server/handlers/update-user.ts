@@ -1,12 +1,10 @@
 import { pipeline } from 'node:stream';
 import type { RequestHandler } from 'express';
 import type { operations } from '../../../generated/mdm-users';
-import { ApiError } from '../../errors';
 import { toJamfUserXml } from '../../jamf/mapping/to-jamf';
 import { toNormalizedUser, toUnifiedUser, withoutFields } from '../../jamf/mapping/from-jamf';
 import { remoteQueryString } from '../../jamf/mapping/remote-query';
-import type { AccountRegistry } from '../accounts';
-import { tooManyRequests } from '../rate-limit';
+import type { AccountLocals } from '../middleware/account';
 
 type Operation = operations['updateMdmUser'];
 type Query = Operation['parameters']['query'];
@@ -17,23 +15,15 @@ export const RAW_MEDIA_TYPE = 'application/vnd.mdm-users.raw+json';
 
 /**
  * `PATCH /unified/mdm/users/{id}`: maps the unified body to Jamf's `<user>` XML, writes it and reads the
- * user back through the account's connector, and answers in the asked format. Runs after validation,
+ * user back through the connector of the account the account step found, and answers in the asked format. Runs after validation,
  * so parameters and body have the spec's types; every failure goes to the error handler.
  */
-export function updateUserHandler(accounts: AccountRegistry): RequestHandler {
+export function updateUserHandler(): RequestHandler {
   return async (req, res) => {
     const query = req.query as unknown as Query;
     const body = req.body as Body;
     const id = String(req.params.id);
-    const account = accounts.get(query.integrated_account_id);
-    if (!account) {
-      throw new ApiError(404, `No integrated account ${query.integrated_account_id} is configured on this server. Use the id of an account in its accounts file.`);
-    }
-    const wait = account.rateLimiter?.take(account.id) ?? 0;
-    if (wait > 0) {
-      const rate = account.rateLimiter?.rate;
-      throw tooManyRequests(wait, `for integrated account ${account.id} (at most ${rate?.requests} per ${rate?.seconds} s)`);
-    }
+    const { account } = res.locals as AccountLocals;
     const xml = toJamfUserXml(body);
     const at = req.originalUrl.indexOf('?');
     const remoteQuery = remoteQueryString(at === -1 ? '' : req.originalUrl.slice(at + 1));

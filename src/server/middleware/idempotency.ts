@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { ApiError } from '../../errors';
-import type { AuthLocals } from '../auth';
+import type { AuthLocals } from './auth';
 import type { IdempotencyStore, StoredResponse } from '../stores/types';
 
 /** Largest response kept for replay; a larger one is not kept (the key is released once it is sent). */
@@ -63,10 +63,12 @@ export function idempotency(store: IdempotencyStore): RequestHandler {
     let settled = false;
     captureResponse(res, (response) => {
       settled = true;
-      if (!response || RETRYABLE(response.status)) store.abandon(scopedKey);
-      else store.complete(scopedKey, response);
+      const settle = !response || RETRYABLE(response.status) ? store.abandon(scopedKey) : store.complete(scopedKey, response);
+      settle.catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'idempotency record not saved'));
     });
-    res.on('close', () => { if (!settled) store.abandon(scopedKey); });
+    res.on('close', () => {
+      if (!settled) store.abandon(scopedKey).catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'idempotency claim not released'));
+    });
     next();
   };
 }

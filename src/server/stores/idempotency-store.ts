@@ -1,3 +1,5 @@
+import { ApiError } from '../../errors';
+
 /** A response kept for replay. */
 export interface StoredResponse {
   status: number;

@@ -3,6 +3,7 @@
  * in-memory version (one process) and a Redis version (a fleet). The middleware and the Jamf
  * connector depend on these interfaces only.
  */
+import type { SlotLimiter } from '../../jamf/connector/types';
 import type { IdempotencyStore } from './idempotency-store';
 
 export type { IdempotencyStore, Begin, StoredResponse } from './idempotency-store';
@@ -41,10 +42,29 @@ export interface StoreHealth {
   ping(): Promise<void>;
 }
 
+/** What a per-account slot limiter is made from (an account's connector settings). */
+export interface SlotLimiterOptions {
+  /** Whose slots they are (the integrated account's id): limiters with the same key share them. */
+  key: string;
+  /** `max_concurrency`. */
+  max: number;
+  /** `max_queue`. */
+  maxQueue: number;
+  /** `timeout_ms`: no wait for a slot outlasts it, and a shared slot's lease is a little longer. */
+  timeoutMs: number;
+  /** How the 503 of a full queue names what is busy, e.g. `Jamf instance https://x.jamfcloud.com`. */
+  describe: string;
+}
+
+/** Makes the slot limiter injected into an account's connector. */
+export type SlotLimiterFactory = (options: SlotLimiterOptions) => SlotLimiter;
+
 /** Everything shareable, as one bundle the composition root hands out. */
 export interface SharedStores {
   idempotency: IdempotencyStore;
   rateLimit(rate: Rate, name: string): RateLimitStore;
+  /** The per-account Jamf concurrency cap; the limiters it makes are closed by `close()`. */
+  slotLimiter: SlotLimiterFactory;
   health?: StoreHealth;
   close(): Promise<void>;
 }

@@ -1,10 +1,10 @@
 import { Readable, Writable } from 'node:stream';
-import { createAccountRegistry } from '../../src/server/accounts';
-import { createApp } from '../../src/server/app';
-import { createLogger } from '../../src/server/logger';
-import type { ResponseValidation } from '../../src/server/validation';
-import type { JamfUserEnvelope, JamfUsersConnector } from '../../src/jamf/connector/types';
-import { listen } from '../helpers/listen';
+import { createAccountRegistry } from '../../../src/server/accounts/registry';
+import { createApp } from '../../../src/server/app';
+import { createLogger } from '../../../src/server/logger';
+import type { ResponseValidation } from '../../../src/server/validation';
+import type { JamfUserEnvelope, JamfUsersConnector } from '../../../src/jamf/connector/types';
+import { listen } from '../../helpers/listen';
 
 const ACCOUNT = '62f44730-dd91-461e-bd6a-aedd9e0ad79d';
 

@@ -1,22 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { JamfConnector } from '../jamf/connector/jamf-connector';
-import type { JamfAuth, JamfContext, JamfUsersConnector } from '../jamf/connector/types';
-import { parseRate, RateLimiter, type Rate } from './rate-limit';
-
-/** An integrated account: its id and the connector to its Jamf instance. */
-export interface Account {
-  id: string;
-  integration: 'jamf';
-  connector: JamfUsersConnector;
-  /** The account's own request rate limit (`rate_limit` in its context), if it has one. */
-  rateLimiter?: RateLimiter;
-}
-
-/** The integrated accounts a server knows, by id. */
-export interface AccountRegistry {
-  get(id: string): Account | undefined;
-  close(): Promise<void>;
-}
+import type { JamfAuth, JamfContext } from '../../jamf';
+import { parseRate } from '../stores/rate';
+import type { Rate } from '../stores/types';
 
 /** An account as the accounts file gives it. */
 export interface AccountConfig {
@@ -132,23 +117,4 @@ export function readAccountsFile(path: string): AccountConfig[] {
     throw new AccountsFileError(`The accounts file ${path} is not valid JSON: ${(err as Error).message}`);
   }
   return parseAccounts(document);
-}
-
-/** The registry of accounts, each with its own connector (created here). */
-export function createAccountRegistry(
-  configs: readonly AccountConfig[],
-  connectorFor: (config: AccountConfig) => JamfUsersConnector = (config) => new JamfConnector(config.context, config.id),
-): AccountRegistry {
-  const accounts = new Map<string, Account>();
-  for (const config of configs) {
-    const account: Account = { id: config.id, integration: config.integration, connector: connectorFor(config) };
-    if (config.rateLimit) account.rateLimiter = new RateLimiter(config.rateLimit);
-    accounts.set(config.id.toLowerCase(), account);
-  }
-  return {
-    get: (id) => accounts.get(id.toLowerCase()),
-    close: async () => {
-      await Promise.all([...accounts.values()].map((a) => a.connector.close()));
-    },
-  };
 }

@@ -1,24 +1,8 @@
-import { createAccountRegistry } from '../../src/server/accounts';
-import { createApp } from '../../src/server/app';
-import { createLogger } from '../../src/server/logger';
-import { parseRate, RateLimiter } from '../../src/server/rate-limit';
-import type { JamfUsersConnector } from '../../src/jamf/connector/types';
-import { listen } from '../helpers/listen';
-
-describe('RateLimiter', () => {
-  it('allows the rate, refuses beyond it with the seconds to wait, and recovers as the window slides', () => {
-    let now = 1_000_000;
-    const limiter = new RateLimiter({ requests: 3, seconds: 10 }, () => now);
-    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([0, 0, 0]);
-    expect(limiter.take('a')).toBe(10);
-    expect(limiter.take('b')).toBe(0);
-    now += 25_000;
-    expect(limiter.take('a')).toBe(0);
-  });
-  it.each([['500/10s', { requests: 500, seconds: 10 }], ['50 / 10s', { requests: 50, seconds: 10 }], ['off', undefined]])('reads %s', (text, want) => {
-    expect(parseRate(text, 'x')).toEqual(want);
-  });
-});
+import { createAccountRegistry } from '../../../src/server/accounts/registry';
+import { createApp } from '../../../src/server/app';
+import { createLogger } from '../../../src/server/logger';
+import type { JamfUsersConnector } from '../../../src/jamf/connector/types';
+import { listen } from '../../helpers/listen';
 
 describe('rate limits over HTTP', () => {
   const ACCOUNT = '62f44730-dd91-461e-bd6a-aedd9e0ad79d';

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import type { Express } from 'express';
-import { createAccountRegistry } from '../../src/server/accounts';
-import { createApp } from '../../src/server/app';
-import { createLogger } from '../../src/server/logger';
-import type { ValidationCounts } from '../../src/server/fast-validation';
-import type { JamfUsersConnector } from '../../src/jamf/connector/types';
-import { listen } from '../helpers/listen';
-import { ACCOUNT_ID, API_TOKEN } from '../helpers/stack';
-import { malformedRequest } from '../fuzz/malformed-requests';
-import { FuzzClient, mapConcurrently, type WireRequest, type WireResponse } from '../fuzz/support';
-import { emails, remoteData, remoteQuery, xmlText } from '../fuzz/valid-updates';
+import { createAccountRegistry } from '../../../src/server/accounts/registry';
+import { createApp } from '../../../src/server/app';
+import { createLogger } from '../../../src/server/logger';
+import type { ValidationCounts } from '../../../src/server/validation/fast-path';
+import type { JamfUsersConnector } from '../../../src/jamf/connector/types';
+import { listen } from '../../helpers/listen';
+import { ACCOUNT_ID, API_TOKEN } from '../../helpers/stack';
+import { malformedRequest } from '../../fuzz/malformed-requests';
+import { FuzzClient, mapConcurrently, type WireRequest, type WireResponse } from '../../fuzz/support';
+import { emails, remoteData, remoteQuery, xmlText } from '../../fuzz/valid-updates';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 

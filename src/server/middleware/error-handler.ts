@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { ApiError, RemoteError, type FieldError } from '../errors';
-import type { components } from '../../generated/mdm-users';
+import { ApiError, RemoteError, type FieldError } from '../../errors';
+import type { components } from '../../../generated/mdm-users';
 
 export type ErrorEnvelope = components['schemas']['Error'];
 

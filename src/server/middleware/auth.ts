@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { ApiError } from '../errors';
+import { ApiError } from '../../errors';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 

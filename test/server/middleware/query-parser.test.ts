@@ -1,5 +1,5 @@
-import { ApiError } from '../../src/errors';
-import { parseQuery, QUERY_LIMITS } from '../../src/server/query-parser';
+import { ApiError } from '../../../src/errors';
+import { parseQuery, QUERY_LIMITS } from '../../../src/server/middleware/query-parser';
 
 const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 

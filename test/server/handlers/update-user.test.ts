@@ -1,5 +1,5 @@
-import { ACCOUNT_ID, API_TOKEN, startStack, type Stack } from '../helpers/stack';
-import { getUser, oauthToken } from '../jamf/simulator/helpers';
+import { ACCOUNT_ID, API_TOKEN, startStack, type Stack } from '../../helpers/stack';
+import { getUser, oauthToken } from '../../jamf/simulator/helpers';
 
 /** The Update Users endpoint end to end: generated client → validated server → connector → Jamf simulator. */
 describe('PATCH /unified/mdm/users/{id}', () => {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createAccountRegistry } from '../../src/server/accounts';
+import { createAccountRegistry } from '../../src/server/accounts/registry';
 import { createApp } from '../../src/server/app';
 import { createHttpServer, DEFAULT_HTTP_LIMITS } from '../../src/server/http-server';
 import { createLogger } from '../../src/server/logger';

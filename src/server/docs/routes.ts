@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Response } from 'express';
-import { ApiError } from '../errors';
-import { loadSpec, packageRoot, specPath, specText } from './spec';
+import { ApiError } from '../../errors';
+import { loadSpec, packageRoot, specPath, specText } from '../spec';
 
 /**
  * The Content-Security-Policy of the docs page: everything from this server only (Redoc's script and

@@ -1,8 +1,8 @@
-import { createAccountRegistry } from '../../src/server/accounts';
-import { createApp } from '../../src/server/app';
-import { createLogger } from '../../src/server/logger';
-import { listen } from '../helpers/listen';
-import { ACCOUNT_ID, API_TOKEN, startStack, type Stack } from '../helpers/stack';
+import { createAccountRegistry } from '../../../src/server/accounts/registry';
+import { createApp } from '../../../src/server/app';
+import { createLogger } from '../../../src/server/logger';
+import { listen } from '../../helpers/listen';
+import { ACCOUNT_ID, API_TOKEN, startStack, type Stack } from '../../helpers/stack';
 
 describe('Idempotency-Key', () => {
   let stack: Stack;

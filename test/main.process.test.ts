@@ -2,8 +2,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startJamfSimulator } from '../../src/jamf/simulator';
-import { ROOT } from '../helpers/run';
+import { startJamfSimulator } from '../src/jamf/simulator';
+import { ROOT } from './helpers/run';
 
 /** `npm start` as users run it: the built server in its own process (`npm test` builds before jest). */
 const MAIN = join(ROOT, 'dist', 'src', 'main.js');

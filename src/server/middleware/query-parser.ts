@@ -1,6 +1,6 @@
 import qs from 'qs';
-import { ApiError } from '../errors';
-import { decodeQueryKey, RESERVED_KEYS } from '../keys';
+import { ApiError } from '../../errors';
+import { decodeQueryKey, RESERVED_KEYS } from '../../keys';
 
 /** Limits of the query string, chosen well above any real request and far below harm. */
 export const QUERY_LIMITS = {

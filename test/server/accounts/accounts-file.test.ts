@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccountsFileError, parseAccounts, readAccountsFile } from '../../src/server/accounts';
+import { AccountsFileError, parseAccounts, readAccountsFile } from '../../../src/server/accounts/accounts-file';
 
 const id = '62f44730-dd91-461e-bd6a-aedd9e0ad79d';
 const good = { id, integration: 'jamf', context: { instance_url: 'https://example.jamfcloud.com', auth: { type: 'client_credentials', client_id: 'c', client_secret: 's3cr3t' }, timeout_ms: 30000, max_concurrency: 5 } };

@@ -8,8 +8,10 @@
  * Usage: node dist/bench/inproc.js [rounds=15] [block=300]
  * BENCH_BASE=<dir holding another build's src/ (e.g. bench/results/base-dist)>: also measures that
  * build's real app in the same process, interleaved (A/B of a change).
- * BENCH_ONLY=floor,real,base,L0,…,L6: which apps (L0…L6: the layers of bench/lib/layers-app.ts).
+ * BENCH_ONLY=floor,real,eov,base,L0,…,L6: which apps (eov: the real app with every request on express-openapi-validator's
+ * own middleware, no fast path; L0…L6: the layers of bench/lib/layers-app.ts).
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import inject from 'light-my-request';
 import pino from 'pino';
@@ -24,18 +26,40 @@ type Config = typeof import('../src/server/config');
 type Logging = typeof import('../src/server/logger');
 
 /** The real app, composed as startServer composes it (rate limit never refusing, stub Jamf), from the build whose `src/` is under `root`. */
-function realApp(root: string): Express {
+function realApp(root: string, fastValidation = true): Express {
   /* eslint-disable @typescript-eslint/no-require-imports */
+  if (!existsSync(join(root, 'src', 'server', 'accounts', 'registry.js'))) return legacyApp(root);
   const { composeApp } = require(join(root, 'src', 'server', 'start')) as Start;
   const { readConfig } = require(join(root, 'src', 'server', 'config')) as Config;
   const { createLogger } = require(join(root, 'src', 'server', 'logger')) as Logging;
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const config = readConfig({ MDM_API_TOKENS: API_TOKEN, MDM_RATE_LIMIT_PER_TOKEN: '1000000000/1s', MDM_RESPONSE_VALIDATION: 'log' });
   const backend = {
     accounts: [{ id: ACCOUNT_ID, integration: 'jamf' as const, context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic' as const, username: 'u', password: 'p' } } }],
     connectorFor: () => new StubConnector(),
   };
-  return composeApp(config, createLogger('info', pino.destination('/dev/null')), backend).app;
+  const logger = createLogger('info', pino.destination('/dev/null'));
+  if (fastValidation) return composeApp(config, logger, backend).app;
+  // The same composition with the fast path off: every request through the validator's own middleware.
+  const { createApp } = require(join(root, 'src', 'server', 'app')) as typeof import('../src/server/app');
+  const { createAccountRegistry } = require(join(root, 'src', 'server', 'accounts', 'registry')) as typeof import('../src/server/accounts/registry');
+  const { GracefulShutdown } = require(join(root, 'src', 'server', 'http-server')) as typeof import('../src/server/http-server');
+  const accounts = createAccountRegistry(backend.accounts, backend.connectorFor);
+  return createApp({ tokens: [API_TOKEN], accounts, logger, responseValidation: 'log', rateLimitPerToken: { requests: 1e9, seconds: 1 }, shutdown: new GracefulShutdown(), fastValidation: false });
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/** A build from before the composition root (up to d076bd5): its own wiring, as its startServer had it; for A/B runs only. */
+function legacyApp(root: string): Express {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const server = (name: string): Record<string, (...args: unknown[]) => unknown> => require(join(root, 'src', 'server', name)) as Record<string, (...args: unknown[]) => unknown>;
+  const accounts = server('accounts').createAccountRegistry?.(
+    [{ id: ACCOUNT_ID, integration: 'jamf', context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic', username: 'u', password: 'p' } } }],
+    () => new StubConnector(),
+  );
+  const Shutdown = (require(join(root, 'src', 'server', 'http-server')) as { GracefulShutdown: new () => unknown }).GracefulShutdown;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const logger = server('logger').createLogger?.('info', pino.destination('/dev/null'));
+  return server('app').createApp?.({ tokens: [API_TOKEN], accounts, logger, responseValidation: 'log', rateLimitPerToken: { requests: 1e9, seconds: 1 }, shutdown: new Shutdown() }) as Express;
 }
 
 async function block(app: Express, n: number, concurrency: number): Promise<number> {
@@ -64,6 +88,7 @@ async function main(): Promise<void> {
   const apps: Array<[string, Express]> = [];
   if (!only || only.has('floor')) apps.push(['floor', floorApp()]);
   if (!only || only.has('real')) apps.push(['real', realApp(resolve(__dirname, '..'))]);
+  if (only?.has('eov')) apps.push(['eov', realApp(resolve(__dirname, '..'), false)]);
   if (process.env.BENCH_BASE && (!only || only.has('base'))) apps.push(['base', realApp(resolve(process.env.BENCH_BASE))]);
   for (let layer = 0; layer <= 6; layer++) if (only?.has(`L${layer}`)) apps.push([`L${layer}`, layersApp(layer, pino.destination('/dev/null'))]);
   for (const [name, app] of apps) {

@@ -12,9 +12,19 @@ export interface Account {
   rateLimit?: RateLimitStore;
 }
 
+/** Jamf calls running and waiting for a slot (in this process). */
+export interface Load {
+  running: number;
+  waiting: number;
+}
+
 /** The integrated accounts a server knows, by id. */
 export interface AccountRegistry {
   get(id: string): Account | undefined;
+  /** How many accounts it holds. */
+  size(): number;
+  /** Jamf calls running and waiting, summed over every account whose connector reports them. */
+  load(): Load;
   close(): Promise<void>;
 }
 
@@ -23,6 +33,12 @@ export type ConnectorFactory = (config: AccountConfig) => JamfUsersConnector;
 
 /** The Jamf integration's own connector for an account. */
 const jamfConnector: ConnectorFactory = (config) => new JamfConnector(config.context, config.id);
+
+/** The load a connector reports, if it reports one (the Jamf connector does; a stub need not). */
+export function loadOf(connector: JamfUsersConnector): Load | undefined {
+  const reporting = connector as Partial<{ load(): Load }>;
+  return typeof reporting.load === 'function' ? reporting.load() : undefined;
+}
 
 /** The registry of accounts, each with its connector (from `connectorFor`, the Jamf integration's by default). */
 export function createAccountRegistry(configs: readonly AccountConfig[], connectorFor: ConnectorFactory = jamfConnector): AccountRegistry {
@@ -34,6 +50,15 @@ export function createAccountRegistry(configs: readonly AccountConfig[], connect
   }
   return {
     get: (id) => accounts.get(id.toLowerCase()),
+    size: () => accounts.size,
+    load: () => {
+      const total = { running: 0, waiting: 0 };
+      for (const { connector } of accounts.values()) {
+        const load = loadOf(connector);
+        if (load) { total.running += load.running; total.waiting += load.waiting; }
+      }
+      return total;
+    },
     close: async () => {
       await Promise.all([...accounts.values()].map((a) => a.connector.close()));
     },

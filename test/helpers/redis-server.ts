@@ -48,7 +48,8 @@ function spawnRedis(port: number, extraArgs: readonly string[]): Promise<ChildPr
 
 /**
  * A redis-server of the test's own on a free loopback port, without persistence. It can be stopped
- * and started again on the same port (a Redis outage), and must be stopped at the end of the suite.
+ * and started again on the same port (a Redis outage) or paused (a hung Redis), and must be stopped at
+ * the end of the suite.
  */
 export class RedisServer {
   private child: ChildProcess | undefined;
@@ -84,7 +85,18 @@ export class RedisServer {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
+    child.kill('SIGCONT'); // in case it is paused
     await exited;
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open but nothing is answered, like a hung Redis. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void {
+    this.child?.kill('SIGCONT');
   }
 
   /** Starts the server (again) on the same port; resolves once it accepts connections. */

@@ -14,6 +14,8 @@ export { SharedStoreUnavailableError } from './errors';
  */
 export function createSharedStores(redisUrl: string | undefined, options: RedisStoresOptions = {}): SharedStores {
   if (redisUrl !== undefined && redisUrl !== '') {
+    // Loaded here, not at the top: a server without Redis never loads ioredis, redis-semaphore or the Redis stores.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createRedisStores } = require('./redis') as typeof import('./redis');
     return createRedisStores(redisUrl, options);
   }

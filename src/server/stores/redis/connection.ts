@@ -48,15 +48,18 @@ export function createRedisClient(url: string, log: RedisEventLog = () => {}): R
     commandTimeout: COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
+    disconnectTimeout: 200,
     retryStrategy: (times) => Math.min(100 * times, MAX_RECONNECT_DELAY_MS),
   });
   const where = redactRedisUrl(url);
   let lost = false;
-  client.on('error', (err: Error) => {
+  const unavailableNow = (why: string): void => {
     if (lost) return;
     lost = true;
-    log({ level: 'warn', message: `Redis at ${where} is unavailable: ${err.message}` });
-  });
+    log({ level: 'warn', message: `Redis at ${where} is unavailable (${why}); reconnecting.` });
+  };
+  client.on('error', (err: Error) => unavailableNow(err.message));
+  client.on('reconnecting', () => unavailableNow('the connection closed'));
   client.on('ready', () => {
     if (!lost) return;
     lost = false;

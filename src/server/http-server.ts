@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Express, RequestHandler } from 'express';
 import { ApiError } from '../errors';
@@ -51,43 +51,80 @@ export function createHttpServer(app: Express, limits: HttpLimits = DEFAULT_HTTP
   return server;
 }
 
+/** The 503 of a server that is shutting down, with `Retry-After` (and `Connection: close`). */
+export function shuttingDown(): ApiError {
+  return new ApiError(503, 'The server is shutting down; send the request again (to another instance).', undefined, { Connection: 'close', 'Retry-After': '1' });
+}
+
+/** Longest wait for the 503s written at the drain's deadline to reach their sockets before they are closed. */
+const FLUSH_MS = 500;
+
 /**
  * Tracks requests in flight, for a graceful shutdown: `drain(server)` stops accepting connections, lets
  * requests in flight finish (up to `timeoutMs`), answers requests that arrive meanwhile on kept-alive
- * connections with 503, then closes every connection.
+ * connections with 503; at the deadline every request still in flight is answered with the complete
+ * 503 envelope (`Retry-After`) when its answer has not begun, or cut when it has; then every connection closes.
  */
 export class GracefulShutdown {
-  private inFlight = 0;
-  private draining = false;
+  private readonly inFlight = new Set<ServerResponse>();
+  private isDraining = false;
   private idle: Array<() => void> = [];
+
+  /** Whether a drain has begun (readiness answers 503 from then on). */
+  get draining(): boolean {
+    return this.isDraining;
+  }
 
   /** Express middleware: counts a request until its response is done; refuses new ones (503) while draining. */
   readonly track: RequestHandler = (_req, res, next) => {
-    if (this.draining) {
-      next(new ApiError(503, 'The server is shutting down; send the request again (to another instance).', undefined, { Connection: 'close', 'Retry-After': '1' }));
+    if (this.isDraining) {
+      next(shuttingDown());
       return;
     }
-    this.inFlight++;
+    this.inFlight.add(res);
     res.on('close', () => {
-      this.inFlight--;
-      if (this.inFlight === 0) for (const done of this.idle.splice(0)) done();
+      this.inFlight.delete(res);
+      if (this.inFlight.size === 0) for (const done of this.idle.splice(0)) done();
     });
     next();
   };
 
+  /** Drains `server` (see the class); answers how many requests were still in flight at the deadline. */
   async drain(server: Server, timeoutMs: number): Promise<{ unfinished: number }> {
-    this.draining = true;
+    this.isDraining = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    if (this.inFlight > 0) {
+    if (this.inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((resolve) => this.idle.push(resolve)),
-        new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
+        new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); }),
       ]);
+      clearTimeout(timer);
     }
-    const unfinished = this.inFlight;
+    const unfinished = this.inFlight.size;
+    if (unfinished > 0) await this.answerAll();
     server.closeAllConnections();
     await closed;
     return { unfinished };
+  }
+
+  /** Answers every request still in flight with the 503 envelope (or cuts an answer already begun), and waits a little for them to be sent. */
+  private async answerAll(): Promise<void> {
+    const error = shuttingDown();
+    const body = JSON.stringify(envelope(error.status, 'The server shut down before this request finished; it may or may not have taken effect. Send it again (to another instance).'));
+    const sent: Array<Promise<unknown>> = [];
+    for (const res of this.inFlight) {
+      if (res.headersSent) {
+        res.destroy();
+        continue;
+      }
+      sent.push(new Promise((resolve) => res.once('close', resolve)));
+      res.writeHead(error.status, { ...error.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.end(body);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(sent), new Promise((resolve) => { timer = setTimeout(resolve, FLUSH_MS); })]);
+    clearTimeout(timer);
   }
 }

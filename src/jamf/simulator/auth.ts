@@ -19,6 +19,8 @@ export interface IssuedToken {
   kind: TokenKind;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /** Issued to an account without the Users privileges (set only then). */
+  withoutUsersPrivileges?: true;
 }
 
 /** The outcome of checking an `Authorization` header on a `/JSSResource` or `/api` call. */
@@ -71,9 +73,18 @@ export class TokenRegistry {
     return this.ttlSeconds[kind];
   }
 
-  issue(kind: TokenKind): IssuedToken {
+  /** Whether the API client (`oauth`) or user account (`user`) named has the Users privileges. */
+  hasUsersPrivileges(kind: TokenKind, name: string | null): boolean {
+    const account = kind === 'oauth'
+      ? this.credentials.clients.find((c) => c.client_id === name)
+      : this.credentials.users.find((u) => u.username === name);
+    return account?.usersPrivileges !== false;
+  }
+
+  issue(kind: TokenKind, usersPrivileges = true): IssuedToken {
     if (++this.issuedSinceSweep >= SWEEP_EVERY) this.sweep();
     const issued: IssuedToken = { token: randomBytes(32).toString('base64url'), kind, expiresAt: Date.now() + this.ttlSeconds[kind] * 1000 };
+    if (!usersPrivileges) issued.withoutUsersPrivileges = true;
     this.tokens.set(issued.token, issued);
     this.history.push(issued);
     if (this.history.length > ISSUED_HISTORY_LIMIT) this.history.splice(0, this.history.length - ISSUED_HISTORY_LIMIT);

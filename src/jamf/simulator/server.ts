@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CREDENTIALS, DEFAULT_OAUTH_TTL_SECONDS, DEFAULT_USER_TTL_SECONDS, TokenRegistry } from './auth';
 import { CounterBoard } from './counters';
 import { SimulatorFaults, type FaultAction } from './faults';
@@ -54,6 +53,8 @@ export class SimulatorServer implements JamfSimulator {
   private readonly nodeId = randomBytes(12).toString('hex');
   private readonly sockets = new Set<Socket>();
   private readonly closing = new AbortController();
+  /** Requests waiting out `delayMs`: each entry ends its wait (for `close()`). */
+  private readonly sleepers = new Set<() => void>();
   private readonly server: Server;
   private closed: Promise<void> | undefined;
   private address = '';
@@ -112,6 +113,8 @@ export class SimulatorServer implements JamfSimulator {
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.closing.abort();
+      for (const wake of this.sleepers) wake();
+      this.sleepers.clear();
       const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       const socketsClosed = [...this.sockets].map((socket) => new Promise<void>((resolve) => {
         socket.once('close', () => resolve());
@@ -205,6 +208,7 @@ export class SimulatorServer implements JamfSimulator {
     if (auth.state !== 'valid') return statusPageReply(401, auth.state === 'invalid' ? INVALID_TOKEN_MESSAGE : undefined);
     const match = USER_BY_ID.exec(path);
     if (match === null) return statusPageReply(404);
+    if (auth.token.withoutUsersPrivileges) return statusPageReply(401); // Jamf: a valid token without the privilege, answered like a bad one
     if (body === undefined) return statusPageReply(413);
     const id = Number(match[1]);
     switch (method) {
@@ -218,8 +222,25 @@ export class SimulatorServer implements JamfSimulator {
     }
   }
 
+  /**
+   * Waits `delayMs`; `close()` cuts the wait short. Each wait is kept in `sleepers` rather than listening
+   * on the shared `closing` signal: one listener per delayed request on that one signal passed Node's
+   * limit of 10 (MaxListenersExceededWarning) whenever more than 10 requests were delayed at once.
+   */
   private async delay(): Promise<void> {
     const ms = this.faults.delayMs;
-    if (ms > 0) await sleep(ms, undefined, { signal: this.closing.signal });
+    if (ms <= 0) return;
+    if (this.closing.signal.aborted) throw this.closing.signal.reason;
+    await new Promise<void>((resolve, reject) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        reject(this.closing.signal.reason);
+      };
+      const timer = setTimeout(() => {
+        this.sleepers.delete(wake);
+        resolve();
+      }, ms);
+      this.sleepers.add(wake);
+    });
   }
 }

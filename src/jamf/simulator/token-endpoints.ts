@@ -7,8 +7,8 @@ const INVALID_TOKEN_BODY = { httpStatus: 401, errors: [{ code: 'INVALID_TOKEN', 
 /** The Jamf Pro API's error body for wrong Basic credentials. */
 const BAD_CREDENTIALS_BODY = { httpStatus: 401, errors: [] };
 
-function userTokenReply(tokens: TokenRegistry, kind: IssuedToken['kind']): Reply {
-  const issued = tokens.issue(kind);
+function userTokenReply(tokens: TokenRegistry, kind: IssuedToken['kind'], usersPrivileges: boolean): Reply {
+  const issued = tokens.issue(kind, usersPrivileges);
   return jsonReply(200, { token: issued.token, expires: new Date(issued.expiresAt).toISOString() });
 }
 
@@ -31,7 +31,7 @@ export function oauthToken(tokens: TokenRegistry, headers: IncomingHttpHeaders, 
   const clientId = basic?.username ?? form.get('client_id');
   const clientSecret = basic?.password ?? form.get('client_secret');
   if (!tokens.isClient(clientId, clientSecret)) return oauthError(401, 'invalid_client');
-  const issued = tokens.issue('oauth');
+  const issued = tokens.issue('oauth', tokens.hasUsersPrivileges('oauth', clientId));
   return reply(200, 'application/json;charset=UTF-8', JSON.stringify({
     access_token: issued.token,
     scope: 'api-role:1',
@@ -44,7 +44,7 @@ export function oauthToken(tokens: TokenRegistry, headers: IncomingHttpHeaders, 
 export function userToken(tokens: TokenRegistry, headers: IncomingHttpHeaders): Reply {
   const basic = parseBasicAuth(headers.authorization);
   if (basic === undefined || !tokens.isUser(basic.username, basic.password)) return jsonReply(401, BAD_CREDENTIALS_BODY);
-  return userTokenReply(tokens, 'user');
+  return userTokenReply(tokens, 'user', tokens.hasUsersPrivileges('user', basic.username));
 }
 
 /** `POST /api/v1/auth/keep-alive`: swaps a valid bearer token for a new one; the old one stops working. */
@@ -52,7 +52,7 @@ export function keepAlive(tokens: TokenRegistry, headers: IncomingHttpHeaders): 
   const check = tokens.check(headers.authorization);
   if (check.state !== 'valid') return jsonReply(401, INVALID_TOKEN_BODY);
   tokens.revoke(check.token.token);
-  return userTokenReply(tokens, check.token.kind);
+  return userTokenReply(tokens, check.token.kind, check.token.withoutUsersPrivileges !== true);
 }
 
 /** `POST /api/v1/auth/invalidate-token`: ends a valid bearer token (204). */

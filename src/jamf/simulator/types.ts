@@ -18,10 +18,14 @@ export interface SimulatorUser extends JamfObject {
   name: string;
 }
 
-/** Who may get a token: API clients (OAuth client credentials) and user accounts (Basic auth). */
+/**
+ * Who may get a token: API clients (OAuth client credentials) and user accounts (Basic auth). One with
+ * `usersPrivileges: false` gets valid tokens that `/JSSResource/users` answers with 401, as Jamf's Classic
+ * API answers an account without the Users privileges (default: it has them).
+ */
 export interface SimulatorCredentials {
-  clients: Array<{ client_id: string; client_secret: string }>;
-  users: Array<{ username: string; password: string }>;
+  clients: Array<{ client_id: string; client_secret: string; usersPrivileges?: boolean }>;
+  users: Array<{ username: string; password: string; usersPrivileges?: boolean }>;
 }
 
 export interface SimulatorOptions {

@@ -1,0 +1,67 @@
+import { getEventListeners } from 'node:events';
+import { startJamfSimulator, type JamfSimulator } from '../../../src/jamf/simulator';
+import { adminUser, basic, getUser, oauthToken, statusMessage } from './helpers';
+
+/** The signal the simulator aborts on close(), shared by everything in flight (a private field, read here on purpose). */
+function closingSignal(sim: JamfSimulator): AbortSignal {
+  return (sim as unknown as { closing: AbortController }).closing.signal;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+describe('Jamf simulator server: delayed requests', () => {
+  let sim: JamfSimulator;
+  beforeEach(async () => {
+    sim = await startJamfSimulator();
+  });
+  afterEach(() => sim.close());
+
+  it('adds no abort listener per delayed request to the signal they share (no MaxListenersExceededWarning past 10)', async () => {
+    const token = await oauthToken(sim);
+    sim.faults.delayMs = 200;
+    const calls = Array.from({ length: 30 }, () => getUser(sim, token, 6, {}).then((res) => res.status));
+    await until(() => sim.counters.inFlight === 30);
+    expect(getEventListeners(closingSignal(sim), 'abort')).toHaveLength(0);
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 30 }, () => 200));
+  });
+
+  it('ends requests still waiting out delayMs when it closes', async () => {
+    sim.faults.delayMs = 60_000;
+    const request = fetch(`${sim.url}/JSSResource/users/id/6`).then(() => 'answered', () => 'cut off');
+    await until(() => sim.counters.inFlight === 1);
+    await sim.close();
+    expect(await request).toBe('cut off');
+    expect(sim.counters.inFlight).toBe(0);
+  });
+});
+
+describe('Jamf simulator server: an account without the Users privileges', () => {
+  let sim: JamfSimulator;
+  beforeEach(async () => {
+    sim = await startJamfSimulator({
+      credentials: { clients: [{ client_id: 'ro', client_secret: 's', usersPrivileges: false }, { client_id: 'rw', client_secret: 's' }], users: [{ ...adminUser, usersPrivileges: false }] },
+    });
+  });
+  afterEach(() => sim.close());
+
+  it('issues valid tokens that /JSSResource/users answers with 401, as Jamf does', async () => {
+    const unprivileged = await getUser(sim, await oauthToken(sim, 'ro', 's'), 6);
+    expect(unprivileged.status).toBe(401);
+    expect(statusMessage(await unprivileged.text())).toBe('The request requires user authentication');
+    expect((await getUser(sim, await oauthToken(sim, 'rw', 's'), 6)).status).toBe(200);
+    const userToken = await fetch(`${sim.url}/api/v1/auth/token`, { method: 'POST', headers: { Authorization: basic(adminUser.username, adminUser.password) } });
+    expect(userToken.status).toBe(200);
+    const { token } = (await userToken.json()) as { token: string };
+    expect((await getUser(sim, token, 6)).status).toBe(401);
+    // Its token is valid all the same: keep-alive swaps it for another without the privileges.
+    const kept = await fetch(`${sim.url}/api/v1/auth/keep-alive`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    expect(kept.status).toBe(200);
+    expect((await getUser(sim, ((await kept.json()) as { token: string }).token, 6)).status).toBe(401);
+  });
+});

@@ -1,21 +1,23 @@
 import { ApiError } from '../../errors';
+import type { SlotLimiter } from './types';
 
 /**
- * At most `max` tasks run at once; up to `maxQueue` more wait in FIFO order; beyond that a caller is
- * refused at once with 503 and `Retry-After`, rather than piling up without bound.
+ * The in-process {@link SlotLimiter}: at most `max` tasks run at once; up to `maxQueue` more wait in
+ * FIFO order; beyond that a caller is refused at once with 503 and `Retry-After`, rather than piling up
+ * without bound. Slots are taken and given back only by {@link run}.
  */
-export class ConcurrencyLimiter {
+export class ConcurrencyLimiter implements SlotLimiter {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(readonly max: number, readonly maxQueue: number, private readonly describe: string) {}
 
-  /** Requests currently running and waiting. */
-  get load(): { running: number; waiting: number } {
+  /** Tasks running and waiting now. */
+  load(): { running: number; waiting: number } {
     return { running: this.running, waiting: this.waiting.length };
   }
 
-  /** Runs `task` when a slot is free; the slot is held until the returned promise settles. */
+  /** Runs `task` when a slot is free; the slot is held until the task's promise settles, then given back once. */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     await this.acquire(signal);
     try {
@@ -25,8 +27,13 @@ export class ConcurrencyLimiter {
     }
   }
 
-  /** Takes a slot, waiting in line for one. Every acquire must be followed by one release. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /** Holds no leases: nothing to give up. */
+  async close(): Promise<void> {
+    // In memory only.
+  }
+
+  /** Takes a slot, waiting in line for one (until `signal` aborts). Only {@link run} calls it, followed by one release. */
+  private acquire(signal?: AbortSignal): Promise<void> {
     if (this.running < this.max) {
       this.running++;
       return Promise.resolve();
@@ -54,8 +61,7 @@ export class ConcurrencyLimiter {
   }
 
   /** Gives back a slot taken by {@link acquire}; the first waiter (if any) takes it over. */
-  release(): void {
-    if (this.running <= 0) throw new Error('ConcurrencyLimiter.release() without a matching acquire()');
+  private release(): void {
     this.running--;
     const next = this.waiting.shift();
     if (next) next();

@@ -1,19 +1,32 @@
-import { RemoteError } from '../../errors';
-import type { JamfAuth } from './types';
+import { JamfCredentialsError, JamfResponseError } from '../../errors';
+import { notify } from './events';
+import { forwardableHeaders, outcomeOf, statusError, type RawHeaders } from './jamf-errors';
+import type { ConnectorEvents, JamfAuth } from './types';
 
 /** A bearer token and when it stops working (epoch ms). */
 export interface Token {
   value: string;
   expiresAt: number;
   renewAt: number;
+  /** Fetched because Jamf refused the token before it with a 401: a 401 with this one is final. */
+  afterRefusal?: boolean;
+}
+
+/** Jamf's answer to a token request. */
+export interface TokenAnswer {
+  statusCode: number;
+  text: string;
+  headers?: RawHeaders;
 }
 
 /**
- * How the token provider reaches Jamf (the connector's pooled request, with its own deadline and
- * connection retries). It answers Jamf's status and body, or throws a {@link RemoteError}.
+ * How the token provider reaches Jamf (the connector's request, with its own deadline and connection
+ * retries). It answers Jamf's status, body and headers, or throws a {@link RemoteError}.
  */
-export type TokenRequest = (options: { path: string; headers: Record<string, string>; body?: string }) =>
-  Promise<{ statusCode: number; text: string }>;
+export type TokenRequest = (options: { path: string; headers: Record<string, string>; body?: string }) => Promise<TokenAnswer>;
+
+/** Statuses of the token endpoints that mean the credentials were refused. */
+const REJECTED = new Set([400, 401, 403]);
 
 /** Waits for `promise`, or rejects with the signal's reason as soon as `signal` aborts (the promise runs on). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -37,19 +50,32 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 export class TokenProvider {
   private current: Token | undefined;
   private pending: Promise<Token> | undefined;
+  /** A 401 refused the token in use: the next token fetched answers that refusal. */
+  private renewingAfterRefusal = false;
+  private readonly now: () => number;
+  private readonly events: ConnectorEvents;
 
   constructor(
     private readonly auth: JamfAuth,
     private readonly request: TokenRequest,
     private readonly accountLabel: string,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: { now?: () => number; events?: ConnectorEvents } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.events = options.events ?? {};
+  }
 
   /** A token valid for now, fetching one if none is cached or the cached one is due for renewal. `signal` ends only this caller's wait. */
   async token(signal: AbortSignal): Promise<string> {
     if (this.current && this.now() < this.current.renewAt) return this.current.value;
-    this.pending ??= this.fetch().then(
-      (token) => { this.current = token; this.pending = undefined; return token; },
+    this.pending ??= this.fetchAndTell().then(
+      (token) => {
+        if (this.renewingAfterRefusal) token.afterRefusal = true;
+        this.renewingAfterRefusal = false;
+        this.current = token;
+        this.pending = undefined;
+        return token;
+      },
       (err: unknown) => { this.pending = undefined; throw err; },
     );
     try {
@@ -61,9 +87,31 @@ export class TokenProvider {
     }
   }
 
-  /** Called when Jamf refused `rejected` (401): forget it, so the next call fetches a new one (once, however many callers saw it refused). */
-  invalidate(rejected: string): void {
-    if (this.current?.value === rejected) this.current = undefined;
+  /**
+   * Called when Jamf refused `rejected` with a 401; answers whether to try again with a new token. The
+   * token in use is forgotten (once, however many callers saw it refused) and the next one fetched is
+   * marked as fetched after a refusal; a 401 with such a token is final (`false`): Jamf's Classic API
+   * answers 401 also to an account without the privilege, which a new token does not cure.
+   */
+  refused(rejected: string): boolean {
+    const current = this.current;
+    if (current?.value !== rejected) return true; // already renewed (or renewing): try with that one
+    if (current.afterRefusal === true) return false;
+    this.current = undefined;
+    this.renewingAfterRefusal = true;
+    return true;
+  }
+
+  /** {@link fetch}, told to the `tokenRequest` observer. */
+  private async fetchAndTell(): Promise<Token> {
+    try {
+      const token = await this.fetch();
+      notify(this.events, 'tokenRequest', { outcome: 'ok' });
+      return token;
+    } catch (err) {
+      notify(this.events, 'tokenRequest', { outcome: err instanceof JamfCredentialsError ? 'rejected' : outcomeOf(err) });
+      throw err;
+    }
   }
 
   private async fetch(): Promise<Token> {
@@ -78,13 +126,14 @@ export class TokenProvider {
           path: '/api/v1/auth/token',
           headers: { authorization: `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`, 'utf8').toString('base64')}`, accept: 'application/json' },
         });
-    if (answer.statusCode === 400 || answer.statusCode === 401 || answer.statusCode === 403) {
-      throw new RemoteError(401,
+    const headers = answer.headers ?? {};
+    if (REJECTED.has(answer.statusCode)) {
+      throw new JamfCredentialsError(401,
         `Jamf rejected the credentials of integrated account ${this.accountLabel} (${this.auth.type === 'basic' ? 'user account' : 'API client'}); check them in the accounts file.`,
-        this.withoutSecrets(answer.text));
+        this.withoutSecrets(answer.text), forwardableHeaders(headers));
     }
     if (answer.statusCode < 200 || answer.statusCode >= 300) {
-      throw new RemoteError(502, `Jamf answered ${answer.statusCode} to the token request of integrated account ${this.accountLabel}.`, this.withoutSecrets(answer.text));
+      throw statusError(answer.statusCode, this.withoutSecrets(answer.text), headers, 'token request', this.accountLabel);
     }
     return parseToken(answer.text, started, this.accountLabel);
   }
@@ -110,8 +159,9 @@ export function parseToken(text: string, obtainedAt: number, accountLabel: strin
   if (typeof body.expires_in === 'number') expiresAt = obtainedAt + body.expires_in * 1000;
   else if (typeof body.expires === 'string') expiresAt = Date.parse(body.expires);
   if (!value || Number.isNaN(expiresAt)) {
-    throw new RemoteError(502, `Jamf's token answer for integrated account ${accountLabel} holds no token or expiry.`, '(token answer withheld: it may hold a secret)');
+    throw new JamfResponseError(`Jamf's token answer for integrated account ${accountLabel} holds no token or expiry.`, '(token answer withheld: it may hold a secret)');
   }
   const lifetime = Math.max(0, expiresAt - obtainedAt);
   return { value, expiresAt, renewAt: expiresAt - Math.min(60_000, lifetime / 5) };
 }
+

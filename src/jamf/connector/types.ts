@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import type { components } from '../../../generated/mdm-users';
 
 export type JamfUserEnvelope = components['schemas']['JamfUserEnvelope'];
@@ -55,4 +56,56 @@ export interface SlotLimiter {
   load(): { running: number; waiting: number };
   /** Gives up whatever the limiter holds outside this process (leases); a no-op in memory. */
   close(): Promise<void>;
+}
+
+/** Which Jamf call an event is about: the token request, the PUT of the user, or the GET that reads it back. */
+export type JamfOperation = 'token' | 'put' | 'get';
+
+/**
+ * How one HTTP attempt ended: `ok` (a 2xx or 3xx head), `remote_error` (Jamf answered an error
+ * status), `timeout` (deadline or undici timeout), `connection_error` (no answer: refused, reset, …).
+ */
+export type CallOutcome = 'ok' | 'remote_error' | 'timeout' | 'connection_error';
+
+/** One HTTP attempt to Jamf, reported once its answer's head came (or it failed). */
+export interface CallEvent {
+  operation: JamfOperation;
+  method: 'POST' | 'PUT' | 'GET';
+  /** The request path without its query string (no values a caller sent, no secrets). */
+  path: string;
+  /** Jamf's status, when it answered. */
+  status?: number;
+  outcome: CallOutcome;
+  /** Milliseconds from sending to the answer's head (or the failure). */
+  ms: number;
+  /** 1 for the first HTTP attempt of this call, 2 for the next (a retry or the try with a renewed token), … */
+  attempt: number;
+}
+
+/** How a token request (shared by every caller waiting on it) ended; `rejected`: Jamf refused the credentials. */
+export type TokenOutcome = 'ok' | 'rejected' | 'remote_error' | 'timeout' | 'connection_error';
+
+/**
+ * Optional observers, for metrics and debug logs; the connector works the same without them. A
+ * callback that throws is ignored (it cannot fail a call). Queue gauges come from `load()`.
+ */
+export interface ConnectorEvents {
+  /** Once per HTTP attempt (token request, PUT or GET). */
+  call?(event: CallEvent): void;
+  /** Once per retry (a pause before another attempt after a connection failure or a 502/503/504). */
+  retry?(event: { operation: JamfOperation }): void;
+  /** Once per token request, whatever number of callers waited on it. */
+  tokenRequest?(event: { outcome: TokenOutcome }): void;
+}
+
+/**
+ * What a connector may be given instead of making it: the HTTP dispatcher to Jamf (default: an undici
+ * Pool with `jamfPoolOptions`), the slot limiter (default: an in-process `ConcurrencyLimiter`) and
+ * event observers. The connector closes only what it made; an injected dispatcher or limiter is the
+ * injector's to close.
+ */
+export interface JamfConnectorOptions {
+  dispatcher?: Dispatcher;
+  limiter?: SlotLimiter;
+  events?: ConnectorEvents;
 }

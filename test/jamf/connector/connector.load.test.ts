@@ -1,4 +1,5 @@
-import { fullNameXml, startRig, type Rig } from './helpers';
+import { getEventListeners } from 'node:events';
+import { fullNameXml, recordingDispatcher, startRig, type Rig } from './helpers';
 
 const USERS = ['6', '1', '23423523'];
 const FIRST_LOAD_ID = 1000;
@@ -46,7 +47,7 @@ describe('Jamf connector under load', () => {
     expect(c.connectionsOpened).toBeLessThanOrEqual(5);
     expect(c.stickyCookieSeen).toBe(200);
     console.info(`200 concurrent updates: ${ms} ms, peakConcurrency ${c.peakConcurrency}, connectionsOpened ${c.connectionsOpened}, tokenRequests ${c.tokenRequests}`);
-  });
+  }, 30_000);
 
   it('keeps all 200 updates succeeding when every token expires mid-run, with exactly one more token request', async () => {
     rig = await startRig();
@@ -67,7 +68,7 @@ describe('Jamf connector under load', () => {
     expect(refused).toBeGreaterThanOrEqual(1);
     expect(refused).toBeLessThanOrEqual(5);
     console.info(`mid-run expiry: tokenRequests ${c.tokenRequests}, calls refused with 401 and retried ${refused}`);
-  });
+  }, 30_000);
 
   it('serves 2000 updates over at most 5 keep-alive connections', async () => {
     rig = await startRig();
@@ -84,5 +85,28 @@ describe('Jamf connector under load', () => {
     expect(c.tokenRequests).toBe(1);
     expect(c.connectionsOpened).toBeLessThanOrEqual(5);
     console.info(`2000 updates (4001 requests): ${ms} ms, connectionsOpened ${c.connectionsOpened}`);
-  });
+  }, 30_000);
+
+  it('leaves no abort listener behind on the signals it hands undici, with 200 updates over 5 slow connections', async () => {
+    rig = await startRig();
+    rig.sim.faults.delayMs = 10; // the bench's latency-bound case: many updates queued behind 5 connections
+    rig.sim.faults.failRate(0.05, 503, 11); // and some retries on the same signals
+    const recorded = recordingDispatcher(rig.sim.url);
+    try {
+      const connector = rig.connector({}, { dispatcher: recorded.dispatcher });
+      const run = updateMany(rig, connector, 200);
+      await until(() => rig.sim.counters.puts >= 60);
+      rig.sim.expireAllTokens(); // and a token renewal shared by the callers in flight
+      await run;
+      // Each signal is one call's deadline: when a request went out, the only listener on it was that request's own.
+      expect(recorded.peakListeners).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      const left = [...recorded.signals].map((signal) => getEventListeners(signal, 'abort').length);
+      expect(left.filter((n) => n > 0)).toEqual([]);
+      expect(recorded.signals.size).toBeGreaterThanOrEqual(402); // 2 tokens + a PUT and a GET deadline per update
+      expect(connector.load()).toEqual({ running: 0, waiting: 0 });
+    } finally {
+      await recorded.close();
+    }
+  }, 30_000);
 });

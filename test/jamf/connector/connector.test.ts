@@ -1,5 +1,5 @@
 import { ApiError, RemoteError } from '../../../src/errors';
-import { fullNameXml, rejection, startRig, type Rig } from './helpers';
+import { fullNameXml, recordingDispatcher, rejection, startRig, type Rig } from './helpers';
 
 type Outcome = { ok: true } | { ok: false; err: RemoteError; ms: number };
 
@@ -95,6 +95,17 @@ describe('Jamf connector limits', () => {
       // With one slot and no queue, this would be refused (503) had the failure kept the slot.
       const answer = await connector.updateUser('6', fullNameXml(`after ${label}`), '');
       expect(answer.user.full_name).toBe(`after ${label}`);
+    }
+  });
+
+  it('puts the instance URL\'s path before every request path', async () => {
+    const recorded = recordingDispatcher(rig.sim.url);
+    try {
+      const connector = rig.connector({ instance_url: `${rig.sim.url}/jamf/` }, { dispatcher: recorded.dispatcher });
+      await rejection(connector.updateUser('6', fullNameXml('X'), ''));
+      expect(recorded.requests[0]).toEqual({ method: 'POST', path: '/jamf/api/oauth/token' });
+    } finally {
+      await recorded.close();
     }
   });
 });

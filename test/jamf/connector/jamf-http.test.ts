@@ -1,5 +1,7 @@
-import { RemoteError } from '../../../src/errors';
-import { admin, basicAuth, client, fullNameXml, oauthAuth, rejection, sleep, startRig, type Rig } from './helpers';
+import { JamfStatusError, JamfTimeoutError, RemoteError } from '../../../src/errors';
+import type { JamfAuth } from '../../../src/jamf/connector/types';
+import { renderStatusPage, type SimulatorCredentials } from '../../../src/jamf/simulator';
+import { ACCOUNT_ID, admin, basicAuth, client, fullNameXml, oauthAuth, rejection, sleep, startRig, type Rig } from './helpers';
 
 describe('Jamf connector: signing in', () => {
   let rig: Rig;
@@ -109,7 +111,51 @@ describe('Jamf connector: bearer tokens', () => {
     const err = await rejection(connector.updateUser('6', fullNameXml('X'), ''));
     expect(err).toBeInstanceOf(RemoteError);
     expect(err.status).toBe(401);
-    expect(err.message).toBe('The request requires user authentication (INVALID_TOKEN)');
+    expect(err.message).toBe(`Jamf refused the PUT with 401 (The request requires user authentication (INVALID_TOKEN)) although its token was issued after a 401: either the credentials of integrated account ${ACCOUNT_ID} were rejected, or its Jamf account lacks the privilege to update Users (Jamf "Users" Update privilege).`);
     expect(rig.sim.counters).toMatchObject({ tokenRequests: 2, puts: 2, gets: 0 });
+  });
+});
+
+describe('Jamf connector: an account without the Users privileges (Jamf answers 401 to valid tokens)', () => {
+  let rig: Rig;
+  afterEach(() => rig.close());
+
+  const cases: Array<[string, SimulatorCredentials, JamfAuth]> = [
+    ['an API client', { clients: [{ ...client, usersPrivileges: false }], users: [admin] }, oauthAuth],
+    ['a user account', { clients: [client], users: [{ ...admin, usersPrivileges: false }] }, basicAuth],
+  ];
+  it.each(cases)('answers a 401 naming both causes, with at most one extra token request however many calls: %s', async (_label, credentials, auth) => {
+    rig = await startRig({ credentials });
+    const connector = rig.connector({ auth });
+    const errors = [];
+    for (let i = 0; i < 5; i++) errors.push(await rejection(connector.updateUser('6', fullNameXml(`Seq ${i}`), '')));
+    errors.push(...await Promise.all(Array.from({ length: 20 }, (_, i) => rejection(connector.updateUser('6', fullNameXml(`Par ${i}`), '')))));
+    for (const err of errors) {
+      expect(err).toBeInstanceOf(JamfStatusError);
+      expect(err.status).toBe(401);
+      expect(err.message).toMatch(/credentials of integrated account 0b8f3f2e-6c1d-4f4e-9a57-1f2d3c4b5a69 were rejected/);
+      expect(err.message).toMatch(/lacks the privilege to update Users \(Jamf "Users" Update privilege\)/);
+      expect(err.rawResponse).toBe(renderStatusPage(401));
+    }
+    // The first token, one renewal after the first 401, and nothing more: 1 + 1 token requests.
+    expect(rig.sim.counters.tokenRequests).toBe(2);
+    // 25 PUTs, one of them repeated with the renewed token; never a GET.
+    expect(rig.sim.counters).toMatchObject({ puts: 26, gets: 0 });
+    expect(rig.sim.users.get(6)?.full_name).toBe('');
+  });
+});
+
+describe('Jamf connector: a token endpoint that never answers', () => {
+  let rig: Rig;
+  afterEach(() => rig.close());
+
+  it('answers 504 naming the token request, not the PUT, and sends no PUT', async () => {
+    rig = await startRig();
+    rig.sim.faults.delayMs = 60_000; // every answer, the token endpoint's first, hangs past the deadline
+    const err = await rejection(rig.connector({ timeout_ms: 300 }).updateUser('6', fullNameXml('X'), ''));
+    expect(err).toBeInstanceOf(JamfTimeoutError);
+    expect(err.status).toBe(504);
+    expect(err.message).toBe(`Jamf did not answer the token request within 300 ms (timeout_ms of integrated account ${ACCOUNT_ID}).`);
+    expect(rig.sim.counters).toMatchObject({ tokenRequests: 1, requests: 0 });
   });
 });

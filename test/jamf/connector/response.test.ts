@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { toUnifiedUser } from '../../../src/jamf/mapping/from-jamf';
 import { toJamfUserXml } from '../../../src/jamf/mapping/to-jamf';
+import { JamfResponseError, RemoteError } from '../../../src/errors';
+import { parseUserJson, stickyCookie } from '../../../src/jamf/connector/response';
 import { fullNameXml, startRig, type Rig } from './helpers';
 
 describe('Jamf connector: what Jamf answers, through the mapping', () => {
@@ -83,5 +85,39 @@ describe('Jamf connector: what Jamf answers, through the mapping', () => {
       expect(await text(stream.body as Readable)).toContain(`<full_name>S${i}</full_name>`);
     }
     expect(rig.sim.counters).toMatchObject({ puts: 3, gets: 3 });
+  });
+});
+
+describe('stickyCookie', () => {
+  it('carries the name=value of each cookie Jamf set, without attributes', () => {
+    expect(stickyCookie(undefined)).toEqual({});
+    expect(stickyCookie('jpro-ingress=abc; Path=/; HttpOnly')).toEqual({ cookie: 'jpro-ingress=abc' });
+    expect(stickyCookie(['jpro-ingress=abc; Path=/', 'APBALANCEID=aws.node1; path=/;'])).toEqual({ cookie: 'jpro-ingress=abc; APBALANCEID=aws.node1' });
+  });
+
+  it('drops what is no cookie', () => {
+    expect(stickyCookie(['', '; Path=/', '=nameless', 'no-equals-sign'])).toEqual({});
+  });
+});
+
+describe('parseUserJson', () => {
+  it('reads Jamf\'s {"user": {...}}', () => {
+    expect(parseUserJson('{"user":{"id":6,"name":"x"}}')).toEqual({ user: { id: 6, name: 'x' } });
+  });
+
+  it.each([
+    ['text that is not JSON', '{"user":{"id":6', 'Jamf answered the GET of the user with a body that is not valid JSON.', '{"user":{"id":6'],
+    ['JSON without a user object', '{"user":[1]}', 'Jamf answered the GET of the user with JSON that holds no "user" object.', { user: [1] }],
+    ['null', 'null', 'Jamf answered the GET of the user with JSON that holds no "user" object.', null],
+  ])('refuses %s as an unreadable answer (502 with what came)', (_label, text, message, raw) => {
+    let err: unknown;
+    try {
+      parseUserJson(text);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(JamfResponseError);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err).toMatchObject({ status: 502, message, rawResponse: raw });
   });
 });

@@ -1,4 +1,6 @@
-import { RemoteError } from '../../../src/errors';
+import { ApiError, JamfConnectionError, JamfResponseError, JamfStatusError, RemoteError } from '../../../src/errors';
+import { Deadline } from '../../../src/jamf/connector/deadline';
+import { retrying } from '../../../src/jamf/connector/retrying';
 import { renderStatusPage } from '../../../src/jamf/simulator';
 import { seededRandom } from '../../../src/jamf/simulator/faults';
 import { fullNameXml, rejection, startRig, type Rig } from './helpers';
@@ -42,7 +44,7 @@ describe('Jamf connector retries', () => {
     expect(requests).toBe(400 + answered503);
     expect(rig.sim.counters.tokenRequests).toBe(1);
     console.info(`failRate 10%: 200 updates in ${ms} ms, ${answered503} answers 503 retried, ${requests} Jamf calls`);
-  });
+  }, 30_000);
 
   it.each([502, 503, 504])('retries a %i and succeeds', async (status) => {
     rig.sim.faults.failNext(2, status);
@@ -51,12 +53,12 @@ describe('Jamf connector retries', () => {
     expect(rig.sim.counters).toMatchObject({ puts: 3, gets: 1 });
   });
 
-  it('makes at most 3 attempts in all, then answers 502 with Jamf\'s last page', async () => {
+  it('makes at most 3 attempts in all, then answers Jamf\'s last status (503) with its page', async () => {
     rig.sim.faults.failNext(4, 503);
     const err = await rejection(rig.connector().updateUser('6', fullNameXml('X'), ''));
-    expect(err).toBeInstanceOf(RemoteError);
-    expect(err.status).toBe(502);
-    expect(err.message).toBe('Jamf answered 503: The server is currently unable to handle the request due to a temporary overloading or maintenance of the server');
+    expect(err).toBeInstanceOf(JamfStatusError);
+    expect(err.status).toBe(503);
+    expect(err.message).toBe('The server is currently unable to handle the request due to a temporary overloading or maintenance of the server');
     expect(err.rawResponse).toBe(renderStatusPage(503));
     expect(rig.sim.counters).toMatchObject({ puts: 3, gets: 0 });
     expect(rig.sim.users.get(6)?.full_name).toBe('');
@@ -66,7 +68,7 @@ describe('Jamf connector retries', () => {
     rig.sim.faults.failNext(1, status);
     const err = await rejection(rig.connector().updateUser('6', fullNameXml('X'), ''));
     expect(err).toBeInstanceOf(RemoteError);
-    expect(err.status).toBe(status === 500 ? 502 : status);
+    expect(err.status).toBe(status);
     expect(rig.sim.counters).toMatchObject({ requests: 1, puts: 1, gets: 0 });
   });
 
@@ -98,13 +100,14 @@ describe('Jamf connector retries', () => {
     expect(rig.sim.counters.puts).toBe(2);
   });
 
-  it('does not wait for a Retry-After beyond the deadline: 502 at once', async () => {
+  it('does not wait for a Retry-After beyond the deadline: Jamf\'s 503 at once', async () => {
     const connector = rig.connector({ timeout_ms: 1000 });
     rig.sim.faults.failNext(1, 503, { retryAfter: 5 });
     const started = Date.now();
     const err = await rejection(connector.updateUser('6', fullNameXml('X'), ''));
     expect(Date.now() - started).toBeLessThan(500);
-    expect(err.status).toBe(502);
+    expect(err.status).toBe(503);
+    expect(err.headers).toEqual({ 'Retry-After': '5' });
     expect(rig.sim.counters.puts).toBe(1);
   });
 
@@ -118,6 +121,7 @@ describe('Jamf connector retries', () => {
   it('answers 502 when every attempt is reset', async () => {
     rig.sim.faults.resetNext(10);
     const err = await rejection(rig.connector().updateUser('6', fullNameXml('X'), ''));
+    expect(err).toBeInstanceOf(JamfConnectionError);
     expect(err).toBeInstanceOf(RemoteError);
     expect(err.status).toBe(502);
     expect(err.message).toMatch(/^The connection to Jamf at http:\/\/127\.0\.0\.1:\d+ failed during the PUT: /);
@@ -128,6 +132,7 @@ describe('Jamf connector retries', () => {
   it('answers 502 with the raw text when Jamf\'s answer cannot be read', async () => {
     rig.sim.faults.garbleNext(2); // the PUT (whose body is not needed) and the GET
     const err = await rejection(rig.connector().updateUser('6', fullNameXml('Garbled'), ''));
+    expect(err).toBeInstanceOf(JamfResponseError);
     expect(err).toBeInstanceOf(RemoteError);
     expect(err.status).toBe(502);
     expect(err.message).toBe('Jamf answered the GET of the user with a body that is not valid JSON.');
@@ -138,7 +143,7 @@ describe('Jamf connector retries', () => {
     expect(rig.sim.counters).toMatchObject({ puts: 1, gets: 1 }); // an unreadable 200 is not retried
   });
 
-  it('answers 502 when Jamf keeps failing with 5xx on the GET', async () => {
+  it('answers Jamf\'s 502 when Jamf keeps failing with it on the GET', async () => {
     const connector = rig.connector();
     await connector.updateUser('6', fullNameXml('warm'), '');
     rig.sim.resetCounters();
@@ -148,9 +153,46 @@ describe('Jamf connector retries', () => {
     while (rig.sim.received.length === 0) await new Promise((resolve) => setImmediate(resolve));
     rig.sim.faults.failNext(3, 502);
     const err = await rejection(put);
+    expect(err).toBeInstanceOf(JamfStatusError);
     expect(err.status).toBe(502);
-    expect(err.message).toMatch(/^Jamf answered 502: /);
+    expect(err.message).toBe('The server, while acting as a gateway or proxy, received an invalid response from the upstream server it accessed in attempting to fulfill the request');
     expect(rig.sim.counters).toMatchObject({ puts: 1, gets: 3 });
     expect(rig.sim.users.get(6)?.full_name).toBe('Written');
+  });
+});
+
+describe('retrying', () => {
+  const reset = (): Error => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+
+  it('tries a connection failure 3 times in all, telling each retry, then throws it as failure() says', async () => {
+    const deadline = new Deadline(10_000);
+    let sends = 0;
+    let retries = 0;
+    try {
+      const err = await retrying(() => { sends++; return Promise.reject(reset()); }, {
+        deadline, random: () => 0, onRetry: () => { retries++; }, failure: (e) => new Error(`failed: ${(e as { code: string }).code}`),
+      }).catch((e: unknown) => e);
+      expect(err).toEqual(new Error('failed: ECONNRESET'));
+      expect([sends, retries]).toEqual([3, 2]);
+    } finally {
+      deadline.clear();
+    }
+  });
+
+  it('does not retry an ApiError, nor anything once the deadline has passed', async () => {
+    const deadline = new Deadline(10_000);
+    let sends = 0;
+    try {
+      const own = new ApiError(401, 'no');
+      await expect(retrying(() => { sends++; return Promise.reject(own); }, { deadline, failure: (e) => e })).rejects.toBe(own);
+      expect(sends).toBe(1);
+    } finally {
+      deadline.clear();
+    }
+    const passed = new Deadline(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    sends = 0;
+    await expect(retrying(() => { sends++; return Promise.reject(reset()); }, { deadline: passed, failure: () => 'late' })).rejects.toBe('late');
+    expect(sends).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { RemoteError } from '../../../src/errors';
+import { JamfCredentialsError, JamfResponseError, JamfStatusError, RemoteError } from '../../../src/errors';
 import { parseToken, TokenProvider, type TokenRequest } from '../../../src/jamf/connector/token-provider';
 
 function oauthAnswer(token: string, expiresIn = 1200): { statusCode: number; text: string } {
@@ -22,7 +22,7 @@ describe('TokenProvider', () => {
   it('renews a token in the last fifth of its life (at most one minute before expiry)', async () => {
     let now = 1_000_000;
     let calls = 0;
-    const provider = new TokenProvider(oauth, async () => oauthAnswer(`t${++calls}`, 100), 'acct', () => now);
+    const provider = new TokenProvider(oauth, async () => oauthAnswer(`t${++calls}`, 100), 'acct', { now: () => now });
     expect(await provider.token(never)).toBe('t1');
     now += 79_000;
     expect(await provider.token(never)).toBe('t1');
@@ -37,11 +37,59 @@ describe('TokenProvider', () => {
     let calls = 0;
     const provider = new TokenProvider(oauth, async () => oauthAnswer(`t${++calls}`), 'acct');
     const first = await provider.token(never);
-    provider.invalidate(first);
+    expect(provider.refused(first)).toBe(true);
+    expect(provider.refused(first)).toBe(true); // a second caller refused with it: the same one renewal
     const second = await provider.token(never);
-    provider.invalidate(first); // a late 401 for the old token does not throw the new one away
+    expect(provider.refused(first)).toBe(true); // a late 401 for the old token: try the new one, which is kept
     expect(await provider.token(never)).toBe(second);
     expect(calls).toBe(2);
+  });
+
+  it('renews at most once per token after a 401: a 401 with the token fetched after a 401 is final', async () => {
+    let calls = 0;
+    const provider = new TokenProvider(oauth, async () => oauthAnswer(`t${++calls}`), 'acct');
+    const first = await provider.token(never);
+    expect(provider.refused(first)).toBe(true);
+    const second = await provider.token(never);
+    for (let i = 0; i < 10; i++) {
+      expect(provider.refused(second)).toBe(false);
+      expect(await provider.token(never)).toBe(second); // kept: a new one would be refused the same way
+    }
+    expect(calls).toBe(2);
+  });
+
+  it('gives a token renewed on schedule its own one renewal after a 401', async () => {
+    let now = 1_000_000;
+    let calls = 0;
+    const provider = new TokenProvider(oauth, async () => oauthAnswer(`t${++calls}`, 100), 'acct', { now: () => now });
+    provider.refused(await provider.token(never));
+    const afterRefusal = await provider.token(never);
+    expect(provider.refused(afterRefusal)).toBe(false);
+    now += 90_000; // due for renewal
+    const scheduled = await provider.token(never);
+    expect(scheduled).toBe('t3');
+    expect(provider.refused(scheduled)).toBe(true);
+    expect(await provider.token(never)).toBe('t4');
+  });
+
+  it('tells the tokenRequest observer once per request, however many callers wait on it', async () => {
+    const outcomes: string[] = [];
+    const answers = [oauthAnswer('t1', 100), { statusCode: 401, text: '{"error":"invalid_client"}' }, { statusCode: 500, text: 'down' }];
+    let calls = 0;
+    let now = 1_000_000;
+    const provider = new TokenProvider(oauth, async () => answers[calls++] as { statusCode: number; text: string }, 'acct', {
+      now: () => now, events: { tokenRequest: ({ outcome }) => { outcomes.push(outcome); } },
+    });
+    await Promise.all(Array.from({ length: 5 }, () => provider.token(never)));
+    now += 200_000; // expired
+    await expect(provider.token(never)).rejects.toBeInstanceOf(JamfCredentialsError);
+    await expect(provider.token(never)).rejects.toMatchObject({ status: 500 });
+    expect(outcomes).toEqual(['ok', 'rejected', 'remote_error']);
+  });
+
+  it('is not failed by an observer that throws', async () => {
+    const provider = new TokenProvider(oauth, async () => oauthAnswer('t'), 'acct', { events: { tokenRequest: () => { throw new Error('metrics down'); } } });
+    await expect(provider.token(never)).resolves.toBe('t');
   });
 
   it('lets a caller give up waiting without failing the others waiting on the same request', async () => {
@@ -63,7 +111,7 @@ describe('TokenProvider', () => {
     let now = 1_000_000;
     let calls = 0;
     const answers = [oauthAnswer('t1', 100), { statusCode: 503, text: 'busy' }, oauthAnswer('t3', 100)];
-    const provider = new TokenProvider(oauth, async () => answers[calls++] as { statusCode: number; text: string }, 'acct', () => now);
+    const provider = new TokenProvider(oauth, async () => answers[calls++] as { statusCode: number; text: string }, 'acct', { now: () => now });
     expect(await provider.token(never)).toBe('t1');
     now += 90_000; // due for renewal, not expired
     expect(await provider.token(never)).toBe('t1');
@@ -74,22 +122,23 @@ describe('TokenProvider', () => {
   it('fails when the renewal fails and the token in hand has expired', async () => {
     let now = 1_000_000;
     let calls = 0;
-    const provider = new TokenProvider(oauth, async () => (++calls === 1 ? oauthAnswer('t1', 100) : { statusCode: 503, text: 'busy' }), 'acct', () => now);
+    const provider = new TokenProvider(oauth, async () => (++calls === 1 ? oauthAnswer('t1', 100) : { statusCode: 503, text: 'busy' }), 'acct', { now: () => now });
     await provider.token(never);
     now += 100_000;
-    await expect(provider.token(never)).rejects.toMatchObject({ status: 502 });
+    await expect(provider.token(never)).rejects.toMatchObject({ status: 503 }); // Jamf's status, kept
   });
 
   it('tries again on the next call after a failed request', async () => {
     let calls = 0;
     const provider = new TokenProvider(oauth, async () => (++calls === 1 ? { statusCode: 500, text: 'down' } : oauthAnswer('ok')), 'acct');
-    await expect(provider.token(never)).rejects.toMatchObject({ status: 502 });
+    await expect(provider.token(never)).rejects.toMatchObject({ status: 500 }); // Jamf's status, kept
     await expect(provider.token(never)).resolves.toBe('ok');
   });
 
   it.each([400, 401, 403])('reports a %i from the token endpoint as rejected credentials (401), the secret blanked', async (status) => {
     const provider = new TokenProvider(oauth, async () => ({ statusCode: status, text: '{"error":"invalid_client","client_secret":"S3cret!"}' }), 'acct-1');
     const err = (await provider.token(never).catch((e: unknown) => e)) as RemoteError;
+    expect(err).toBeInstanceOf(JamfCredentialsError);
     expect(err).toBeInstanceOf(RemoteError);
     expect(err.status).toBe(401);
     expect(err.message).toBe('Jamf rejected the credentials of integrated account acct-1 (API client); check them in the accounts file.');
@@ -107,6 +156,16 @@ describe('TokenProvider', () => {
       body: 'grant_type=client_credentials&client_id=id&client_secret=S3cret%21',
     });
     expect(seen[1]).toEqual({ path: '/api/v1/auth/token', headers: { authorization: `Basic ${Buffer.from('admin:p:w').toString('base64')}`, accept: 'application/json' } });
+  });
+
+  it('answers Jamf\'s status with its forwardable headers and Retry-After when the token endpoint fails', async () => {
+    const provider = new TokenProvider(oauth, async () => ({
+      statusCode: 503, text: '{"httpStatus":503}', headers: { 'retry-after': '7', 'x-request-id': 'r1', 'content-type': 'application/json', 'set-cookie': 'a=b' },
+    }), 'acct-1');
+    const err = (await provider.token(never).catch((e: unknown) => e)) as JamfStatusError;
+    expect(err).toBeInstanceOf(JamfStatusError);
+    expect(err).toMatchObject({ status: 503, headers: { 'Retry-After': '7' }, remoteHeaders: { 'retry-after': '7', 'x-request-id': 'r1' } });
+    expect(err.message).toBe('Jamf answered 503 to the token request of integrated account acct-1.');
   });
 
   it.each(['not json', '{}', '{"access_token":"x"}', '{"token":"x","expires":"never"}', 'null', '[]'])('refuses a token answer without token or expiry: %s', (text) => {

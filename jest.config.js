@@ -11,10 +11,12 @@ const integration = [
   '/test/workflow/.*\\.test\\.ts$',
   '/test/spec/(lint|owasp|generated)\\.test\\.ts$',
 ];
-const common = { testEnvironment: 'node', roots: ['<rootDir>/test'], transform, testTimeout: 30000 };
+const common = { testEnvironment: 'node', roots: ['<rootDir>/test'], transform };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A global option (projects do not take it): the default of every test.
+  testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', ...integration] },
     { ...common, displayName: 'integration', testRegex: integration },

@@ -1,7 +1,7 @@
 /**
  * Variant t, the thinnest gateway: plain node:http. For each request it reads (and ignores) the body,
  * sends Jamf the same PUT (the same XML and query the real gateway sends) and the same GET (with the
- * sticky cookie of the PUT) through the same HTTP client, an undici Pool with the connector's settings,
+ * sticky cookie of the PUT) through the same HTTP client, an undici Pool with the connector's settings (jamfPoolOptions),
  * and answers the read-back user as Jamf sent it. No auth, validation, mapping or logging; one token
  * fetched at start.
  *
@@ -10,19 +10,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import { jamfPoolOptions } from '../../src/jamf';
 import { announce, exitWithParent, JAMF_PUT_QUERY, JAMF_PUT_XML, JAMF_USER_PATH, SIM_CLIENT } from '../common';
 
 const upstream = process.env.BENCH_UPSTREAM;
 if (!upstream) throw new Error('BENCH_UPSTREAM must be the simulator URL');
 const connections = Number(process.env.BENCH_MAX_CONCURRENCY ?? 5);
-const pool = new Pool(new URL(upstream).origin, {
-  connections,
-  pipelining: 1,
-  keepAliveTimeout: 30_000,
-  keepAliveMaxTimeout: 600_000,
-  headersTimeout: 30_000,
-  bodyTimeout: 30_000,
-});
+// The connector's own pool settings (src/jamf/connector/pool-options.ts), for an account with this max_concurrency.
+const pool = new Pool(new URL(upstream).origin, jamfPoolOptions({ instance_url: upstream, auth: { type: 'client_credentials', ...SIM_CLIENT }, max_concurrency: connections }));
 
 async function token(): Promise<string> {
   const res = await pool.request({

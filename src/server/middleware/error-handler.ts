@@ -98,7 +98,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const enveloped = toEnvelope(err);
     const status = enveloped.envelope.statusCode;
     const log = (req as { log?: Logger }).log ?? logger;
-    if (status >= 500 && !(err instanceof RemoteError)) log.error({ err }, 'request failed');
+    // Our own bugs (500) at error with the stack; Jamf's failures and the server's own 503s (queue full, draining, store away) at warn; the caller's mistakes at info.
+    const remote = err instanceof RemoteError;
+    if (status === 500 && !remote) log.error({ err }, 'request failed');
+    else if (status >= 500) log.warn({ status, message: enveloped.envelope.message, remote }, remote ? 'Jamf failed' : 'request not served');
     else log.info({ status, message: enveloped.envelope.message }, 'request refused');
     if (res.headersSent) {
       res.destroy();

@@ -17,6 +17,7 @@ import { parseQueryOnce } from './middleware/query';
 import { perAccountRateLimit, perTokenRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { updateUserHandler } from './handlers/update-user';
+import { backendHeader, opsRouter, requestMetrics, type OpsOptions } from './ops';
 import { MemoryIdempotencyStore } from './stores/idempotency-store';
 import { SlidingWindowRateLimit } from './stores/sliding-window';
 import type { IdempotencyStore, Rate, RateLimitStore } from './stores/types';
@@ -49,6 +50,10 @@ export interface AppOptions {
   fastValidation?: boolean;
   /** The operation's last step: the Update Users handler by default (the bench's layer table puts a fixed answer here). */
   handler?: RequestHandler;
+  /** `/healthz`, `/readyz` and `/metrics` (served before the bearer auth, without a token), and the request metrics; none when absent. */
+  ops?: OpsOptions;
+  /** Names the backend in `X-Mdm-Backend` on every API response (`simulator` when the embedded simulator serves). */
+  backend?: 'simulator';
 }
 
 /** One step of the pipeline: a name (for readers and the bench's layer table) and how it mounts. */
@@ -85,7 +90,11 @@ function operationSteps(options: AppOptions, app: Express): void {
 
 /** The ordered steps of the app, from the first a request meets to the error handler. */
 export function pipeline(options: AppOptions): Step[] {
+  const { ops, backend } = options;
   return [
+    ...(ops?.metrics ? [use('request metrics', requestMetrics(ops.metrics, [ROUTE]))] : []),
+    ...(ops ? [use('health, readiness and metrics', opsRouter(ops))] : []),
+    ...(backend ? [use('backend header', backendHeader(backend), '/unified')] : []),
     use('request id and request log', requestContext(options.logger)),
     ...(options.shutdown ? [use('shutdown tracker', options.shutdown.track)] : []),
     use('docs and the spec', docsRouter()),

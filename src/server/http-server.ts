@@ -60,10 +60,10 @@ export function shuttingDown(): ApiError {
 const FLUSH_MS = 500;
 
 /**
- * Tracks requests in flight, for a graceful shutdown: `drain(server)` stops accepting connections, lets
- * requests in flight finish (up to `timeoutMs`), answers requests that arrive meanwhile on kept-alive
- * connections with 503; at the deadline every request still in flight is answered with the complete
- * 503 envelope (`Retry-After`) when its answer has not begun, or cut when it has; then every connection closes.
+ * Tracks requests in flight, for a graceful shutdown: `drain(server)` lets requests in flight finish (up
+ * to `timeoutMs`) while every new request is answered 503 (`Retry-After`, `Connection: close`) and
+ * `/readyz` says so; at the deadline every request still in flight is answered with the complete 503
+ * envelope when its answer has not begun, or cut when it has; then the server stops listening and every connection closes.
  */
 export class GracefulShutdown {
   private readonly inFlight = new Set<ServerResponse>();
@@ -92,7 +92,6 @@ export class GracefulShutdown {
   /** Drains `server` (see the class); answers how many requests were still in flight at the deadline. */
   async drain(server: Server, timeoutMs: number): Promise<{ unfinished: number }> {
     this.isDraining = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     if (this.inFlight.size > 0) {
       let timer: NodeJS.Timeout | undefined;
@@ -104,6 +103,7 @@ export class GracefulShutdown {
     }
     const unfinished = this.inFlight.size;
     if (unfinished > 0) await this.answerAll();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await closed;
     return { unfinished };

@@ -6,14 +6,21 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import { createHttpServer, GracefulShutdown } from './http-server';
-import { readAccountsFile, type AccountConfig } from './accounts/accounts-file';
-import { createAccountRegistry, type AccountRegistry, type ConnectorFactory } from './accounts/registry';
-import type { ServerConfig } from './config';
+import { AccountsFileError, readAccountsFile, type AccountConfig } from './accounts/accounts-file';
+import type { ConnectorFactory, Load } from './accounts/registry';
+import { ReloadableAccounts } from './accounts/reloadable';
+import { ConfigError, type ServerConfig } from './config';
+import { combineEvents, jamfCallLog, Metrics, readinessChecks } from './ops';
+import type { StoreHealth } from './stores/types';
+import { createJamfConnector, type ConnectorEvents } from '../jamf';
 import type { JamfSimulator } from '../jamf/simulator';
 import { startEmbeddedJamf } from '../jamf/embedded';
 
 /** The id of the demo account registered when the server runs on its embedded simulator. */
 export const DEMO_ACCOUNT_ID = '62f44730-dd91-461e-bd6a-aedd9e0ad79d';
+
+/** After the drain, how long closing the connections to Jamf (and the simulator) may take before the server stops waiting. */
+const CLOSE_GRACE_MS = 300;
 
 /** What the server talks to: the integrated accounts, and the embedded simulator when it is the backend. */
 export interface Backend {
@@ -23,6 +30,9 @@ export interface Backend {
   connectorFor?: ConnectorFactory;
 }
 
+/** What a re-read of the accounts file did: the accounts now in use, or the problems that kept the old ones. */
+export type Reload = { reloaded: true; accounts: number } | { reloaded: false; problems: string[] };
+
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:3000 */
   url: string;
@@ -31,8 +41,10 @@ export interface RunningServer {
   /** The embedded Jamf simulator, when no accounts file was given. */
   simulator?: JamfSimulator;
   server: Server;
-  /** Stops accepting, lets requests in flight finish (up to the shutdown timeout), then closes everything. */
+  /** Stops accepting, lets requests in flight finish (up to the shutdown timeout, then answers them 503), then closes everything. */
   close(): Promise<void>;
+  /** Re-reads the accounts file (`SIGHUP`): a valid file replaces the accounts; an invalid one is refused and the old accounts stay. */
+  reloadAccounts(): Reload;
 }
 
 /** The backend the configuration names: the accounts file when given, else an embedded Jamf simulator with a demo account. */
@@ -42,47 +54,111 @@ export async function configuredBackend(config: ServerConfig): Promise<Backend> 
   return { accounts: [{ id: DEMO_ACCOUNT_ID, integration: 'jamf', context: embedded.context }], simulator: embedded.simulator };
 }
 
-/** The app as the server runs it, with what it owns: the account registry and the shutdown tracker. */
+/** The app as the server runs it, with what it owns: the accounts, the shutdown tracker and the metrics. */
 export interface ComposedApp {
   app: Express;
   tokens: string[];
-  accounts: AccountRegistry;
+  accounts: ReloadableAccounts;
   shutdown: GracefulShutdown;
+  metrics?: Metrics;
 }
 
-/** Composes the app from the configuration and a backend (the one composition the server, tests and the bench share). */
-export function composeApp(config: ServerConfig, logger: Logger, backend: Backend): ComposedApp {
+/** The Jamf integration's connector, reporting to `events` (metrics, debug log). */
+function jamfConnectors(events: ConnectorEvents | undefined): ConnectorFactory {
+  return (config) => createJamfConnector(config.context, config.id, events ? { events } : {});
+}
+
+/**
+ * Composes the app from the configuration and a backend (the one composition the server, tests and the
+ * bench share). `stores` are the shared stores readiness depends on (none when state is in process).
+ */
+export function composeApp(config: ServerConfig, logger: Logger, backend: Backend, stores: readonly StoreHealth[] = []): ComposedApp {
   const tokens = config.tokens.length > 0 ? config.tokens : [randomBytes(24).toString('base64url')];
-  const accounts = createAccountRegistry(backend.accounts, backend.connectorFor);
+  const metrics = config.metrics ? new Metrics((): Load => accounts.load()) : undefined;
+  const connectorFor = backend.connectorFor ?? jamfConnectors(combineEvents(metrics?.connectorEvents(), jamfCallLog(logger)));
+  const accounts = new ReloadableAccounts(backend.accounts, connectorFor);
   const shutdown = new GracefulShutdown();
   const app = createApp({
     tokens, accounts, logger, responseValidation: config.responseValidation, bodyLimit: config.bodyLimit, shutdown,
+    ops: { readiness: readinessChecks(accounts, shutdown, stores), ...(metrics ? { metrics } : {}) },
+    ...(backend.simulator ? { backend: 'simulator' as const } : {}),
     ...(config.rateLimitPerToken ? { rateLimitPerToken: config.rateLimitPerToken } : {}),
   });
-  return { app, tokens, accounts, shutdown };
+  return { app, tokens, accounts, shutdown, ...(metrics ? { metrics } : {}) };
 }
 
-/** Starts the API server on `backend` (by default the one the configuration names). */
+/** A listen failure as a start-up mistake naming PORT or HOST, or the error itself when it is none of those. */
+function listenError(err: unknown, config: ServerConfig): unknown {
+  const { port, host } = config;
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE': return new ConfigError(`PORT ${port} is already in use on ${host}: stop what listens there, or set PORT to a free port (0 picks one).`);
+    case 'EACCES': return new ConfigError(`PORT ${port} on ${host} needs privileges this process lacks: set PORT to a port above 1023.`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND': return new ConfigError(`HOST ${host} is not an address of this machine: set HOST to one of its addresses (127.0.0.1, or 0.0.0.0 for all).`);
+    default: return err;
+  }
+}
+
+/** Waits for `work`, at most `ms`; answers whether it finished in time. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  const done = await Promise.race([work.then(() => true, () => true), late]);
+  clearTimeout(timer);
+  return done;
+}
+
+/** Re-reads the accounts file into `accounts`, logging what happened. */
+function reloader(config: ServerConfig, accounts: ReloadableAccounts, logger: Logger): () => Reload {
+  return () => {
+    if (!config.accountsFile) {
+      const problems = ['there is no accounts file to re-read (the embedded simulator is the backend).'];
+      logger.warn({ problems }, 'accounts not reloaded');
+      return { reloaded: false, problems };
+    }
+    try {
+      const configs = readAccountsFile(config.accountsFile);
+      accounts.replace(configs).catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'closing the replaced accounts failed'));
+      logger.info({ accounts: configs.length }, 'accounts reloaded');
+      return { reloaded: true, accounts: configs.length };
+    } catch (err) {
+      if (!(err instanceof AccountsFileError)) throw err;
+      logger.error({ file: err.file, problems: err.problems }, 'accounts file refused; the accounts in use stay');
+      return { reloaded: false, problems: err.problems };
+    }
+  };
+}
+
+/**
+ * Starts the API server on `backend` (by default the one the configuration names).
+ * @throws ConfigError when it cannot listen (port in use, host not here); AccountsFileError for a bad accounts file.
+ */
 export async function startServer(config: ServerConfig, logger: Logger, backend?: Backend): Promise<RunningServer> {
-  const { accounts: accountConfigs, simulator, connectorFor } = backend ?? (await configuredBackend(config));
-  const { app, tokens, accounts, shutdown } = composeApp(config, logger, { accounts: accountConfigs, ...(connectorFor ? { connectorFor } : {}) });
+  const chosen = backend ?? (await configuredBackend(config));
+  const { app, tokens, accounts, shutdown } = composeApp(config, logger, chosen);
+  const { simulator } = chosen;
   const server = createHttpServer(app);
-  server.listen(config.port, config.host);
-  await once(server, 'listening');
+  try {
+    server.listen(config.port, config.host);
+    await once(server, 'listening');
+  } catch (err) {
+    await Promise.all([accounts.close(), simulator?.close()]);
+    throw listenError(err, config);
+  }
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  if (simulator) logger.warn({ simulator: simulator.url }, 'the backend is the embedded Jamf simulator: no real Jamf instance is called (set MDM_ACCOUNTS_FILE to serve real accounts)');
+  logger.info({ url, host: config.host, port: address.port, backend: simulator ? 'simulator' : 'accounts file', accounts: accounts.size(), metrics: config.metrics, pid: process.pid }, 'listening');
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const { unfinished } = await shutdown.drain(server, config.shutdownTimeoutMs);
-      if (unfinished > 0) logger.warn({ unfinished }, 'shutdown cut requests still in flight');
-      await accounts.close();
-      await simulator?.close();
+      if (unfinished > 0) logger.warn({ unfinished }, 'shutdown answered 503 to requests still in flight at its deadline');
+      if (!(await within(Promise.all([accounts.close(), simulator?.close()]), CLOSE_GRACE_MS))) logger.warn('calls to Jamf still open at shutdown are abandoned');
     })();
     return closing;
   };
-  return { url, tokens, server, close, ...(simulator ? { simulator } : {}) };
+  return { url, tokens, server, close, reloadAccounts: reloader(config, accounts, logger), ...(simulator ? { simulator } : {}) };
 }
 
 /** The original reference's example request, as a ready-to-paste curl command. */

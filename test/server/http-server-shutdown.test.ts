@@ -56,12 +56,16 @@ describe('GracefulShutdown', () => {
     expect((await Promise.all(answers)).map((a) => (failed(a) ? a.message : `${a.status} ${a.body}`))).toEqual(['200 {"done":true}', '200 {"done":true}']);
   });
 
-  it('at the deadline answers a request still waiting with the complete 503 envelope and Retry-After, and cuts an answer already begun', async () => {
+  it('answers new requests 503 while draining; at the deadline answers a request still waiting with the complete 503 envelope and Retry-After, and cuts an answer already begun', async () => {
     const { port, shutdown, server, arrived } = await serve(0);
     const stuck = get(port, '/stuck');
     const half = get(port, '/half');
     await until(() => arrived() === 2);
-    expect(await shutdown.drain(server, 200)).toEqual({ unfinished: 2 });
+    const drained = shutdown.drain(server, 300);
+    const during = await get(port, '/slow');
+    if (failed(during)) throw during;
+    expect([during.status, during.headers['retry-after'], during.headers.connection]).toEqual([503, '1', 'close']);
+    expect(await drained).toEqual({ unfinished: 2 });
     const answer = await stuck;
     if (failed(answer)) throw answer;
     expect(answer.status).toBe(503);

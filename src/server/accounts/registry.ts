@@ -1,6 +1,6 @@
 import { JamfConnector, type JamfUsersConnector } from '../../jamf';
-import { SlidingWindowRateLimit } from '../stores/sliding-window';
-import type { RateLimitStore } from '../stores/types';
+import { memoryRateLimit } from '../stores/memory-rate-limit';
+import type { Rate, RateLimitStore } from '../stores/types';
 import type { AccountConfig } from './accounts-file';
 
 /** An integrated account: its id and the connector to its Jamf instance. */
@@ -40,12 +40,20 @@ export function loadOf(connector: JamfUsersConnector): Load | undefined {
   return typeof reporting.load === 'function' ? reporting.load() : undefined;
 }
 
-/** The registry of accounts, each with its connector (from `connectorFor`, the Jamf integration's by default). */
-export function createAccountRegistry(configs: readonly AccountConfig[], connectorFor: ConnectorFactory = jamfConnector): AccountRegistry {
+/** Makes an account's own rate limit from its `rate_limit`. */
+export type AccountRateLimits = (rate: Rate) => RateLimitStore;
+
+/**
+ * The registry of accounts, each with its connector (from `connectorFor`, the Jamf integration's by
+ * default) and its rate limit (from `rateLimitFor`, counted in this process by default).
+ */
+export function createAccountRegistry(
+  configs: readonly AccountConfig[], connectorFor: ConnectorFactory = jamfConnector, rateLimitFor: AccountRateLimits = (rate) => memoryRateLimit(rate, 'account'),
+): AccountRegistry {
   const accounts = new Map<string, Account>();
   for (const config of configs) {
     const account: Account = { id: config.id, integration: config.integration, connector: connectorFor(config) };
-    if (config.rateLimit) account.rateLimit = new SlidingWindowRateLimit(config.rateLimit);
+    if (config.rateLimit) account.rateLimit = rateLimitFor(config.rateLimit);
     accounts.set(config.id.toLowerCase(), account);
   }
   return {

@@ -1,7 +1,7 @@
 import { ApiError } from '../../errors';
 import type { JamfUserEnvelope, JamfUsersConnector, JamfUserStream } from '../../jamf';
 import type { AccountConfig } from './accounts-file';
-import { createAccountRegistry, loadOf, type Account, type AccountRegistry, type ConnectorFactory, type Load } from './registry';
+import { createAccountRegistry, loadOf, type Account, type AccountRateLimits, type AccountRegistry, type ConnectorFactory, type Load } from './registry';
 
 /**
  * A connector that counts its calls in flight, so that an account replaced by a reload is closed only
@@ -73,7 +73,7 @@ export class ReloadableAccounts implements AccountRegistry {
   private current: AccountRegistry;
   private readonly retiring = new Set<Promise<void>>();
 
-  constructor(configs: readonly AccountConfig[], private readonly connectorFor: ConnectorFactory) {
+  constructor(configs: readonly AccountConfig[], private readonly connectorFor: ConnectorFactory, private readonly rateLimitFor?: AccountRateLimits) {
     this.current = this.build(configs);
   }
 
@@ -103,6 +103,6 @@ export class ReloadableAccounts implements AccountRegistry {
   }
 
   private build(configs: readonly AccountConfig[]): AccountRegistry {
-    return createAccountRegistry(configs, (config) => new TrackedConnector(this.connectorFor(config), config.id, () => this.current.get(config.id)?.connector));
+    return createAccountRegistry(configs, (config) => new TrackedConnector(this.connectorFor(config), config.id, () => this.current.get(config.id)?.connector), this.rateLimitFor);
   }
 }

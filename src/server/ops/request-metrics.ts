@@ -1,0 +1,53 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { RateLimitDecision } from '../stores/types';
+import type { Metrics } from './metrics';
+
+/** The `route` of a request that matched no known route. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** A matcher of an Express route template (`/unified/mdm/users/:id`): each `:name` stands for one path segment. */
+function templateMatcher(template: string): (path: string) => boolean {
+  const pattern = template.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+  const regex = new RegExp(`^${pattern}/?$`);
+  return (path) => regex.test(path);
+}
+
+/**
+ * The route template of a request: the route Express matched when it reached one, else the first of
+ * `templates` the path fits (a request refused before its route, e.g. 401), else {@link UNMATCHED_ROUTE}.
+ * Never the raw path, so the label has a fixed set of values.
+ */
+export function routeOf(req: Request, templates: ReadonlyArray<readonly [string, (path: string) => boolean]>): string {
+  const matched = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof matched === 'string') return `${req.baseUrl}${matched}`;
+  const path = req.originalUrl.split('?')[0] ?? '';
+  return templates.find(([, fits]) => fits(path))?.[0] ?? UNMATCHED_ROUTE;
+}
+
+/** Which rate limit refused a response, if one did: the account's once the account step ran, else the token's. */
+function refusedBy(res: Response): 'token' | 'account' | undefined {
+  const locals = res.locals as { rateLimit?: RateLimitDecision; account?: unknown };
+  if (res.statusCode !== 429 || locals.rateLimit?.allowed !== false) return undefined;
+  return locals.account === undefined ? 'token' : 'account';
+}
+
+/**
+ * The first step: times every request (`http_request_duration_seconds` by method, route template and
+ * status) and counts, from the finished response, idempotent replays and rate-limit refusals.
+ */
+export function requestMetrics(metrics: Metrics, templates: readonly string[]): RequestHandler {
+  const matchers = templates.map((t) => [t, templateMatcher(t)] as const);
+  return (req, res, next) => {
+    const stop = metrics.httpDuration.startTimer();
+    res.once('close', () => {
+      const method = METHODS.has(req.method) ? req.method : 'OTHER';
+      stop({ method, route: routeOf(req, matchers), status_code: String(res.statusCode) });
+      if (res.getHeader('idempotent-replayed') === 'true') metrics.replays.inc();
+      const limit = refusedBy(res);
+      if (limit) metrics.rateLimited.inc({ limit });
+    });
+    next();
+  };
+}

@@ -1,5 +1,6 @@
 import type { ResponseValidation } from './validation';
 import { parseRate } from './stores/rate';
+import { checkRedisUrl } from './stores/redis-url';
 import type { Rate } from './stores/types';
 
 /** The server's settings, read from the environment (see README, "Configuration" and "Operating"). */
@@ -20,6 +21,8 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   /** Whether `GET /metrics` is served (`MDM_METRICS`, on by default). */
   metrics: boolean;
+  /** `MDM_REDIS_URL`: the Redis whose state every instance on it shares; absent: state in this process. */
+  redisUrl?: string;
 }
 
 /** A setting that cannot work; the message names the variable and how to fix it (one line). */
@@ -123,6 +126,17 @@ function rateLimit(env: Env): Rate | undefined {
   }
 }
 
+function redisUrl(env: Env): string | undefined {
+  const url = given(env, 'MDM_REDIS_URL');
+  if (url === undefined) return undefined;
+  try {
+    checkRedisUrl(url, 'MDM_REDIS_URL');
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  return url;
+}
+
 /**
  * Reads the configuration from environment variables.
  * @throws ConfigError for the first value that cannot work, naming its variable and how to fix it.
@@ -143,5 +157,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
   const rate = rateLimit(env);
   if (rate) config.rateLimitPerToken = rate;
   if (file !== undefined) config.accountsFile = file;
+  const redis = redisUrl(env);
+  if (redis !== undefined) config.redisUrl = redis;
   return config;
 }

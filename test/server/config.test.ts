@@ -71,3 +71,16 @@ describe('rate limit settings', () => {
     expect(() => readConfig({ MDM_RATE_LIMIT_PER_TOKEN: value })).toThrow(/must look like '500\/10s'/);
   });
 });
+
+describe('MDM_REDIS_URL', () => {
+  it('is read as given (password and db number in it), and absent when unset or empty', () => {
+    expect(readConfig({ MDM_REDIS_URL: 'rediss://app:s3cret@cache.internal:6380/2' })).toMatchObject({ redisUrl: 'rediss://app:s3cret@cache.internal:6380/2' });
+    expect(readConfig({})).not.toHaveProperty('redisUrl');
+    expect(readConfig({ MDM_REDIS_URL: '' })).not.toHaveProperty('redisUrl');
+  });
+  it.each(['http://:s3cret@cache.internal:6379', 'redis://:s3cret@cache.internal/zero', 'cache.internal:6379'])('refuses %s in one line naming it, without the password', (url) => {
+    const message = errorOf({ MDM_REDIS_URL: url });
+    expect(message).toMatch(/^MDM_REDIS_URL must look like redis:\/\/\[:password@\]host\[:port\]\[\/db\] \(or rediss:\/\/ for TLS\), not '/);
+    expect(message).not.toMatch(/s3cret|\n/);
+  });
+});

@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
 import { SharedStoreUnavailableError } from '../errors';
 import type { StoreHealth } from '../types';
+import { checkRedisUrl, redactRedisUrl } from '../redis-url';
+
+export { checkRedisUrl, redactRedisUrl } from '../redis-url';
 
 /** Longest wait for one Redis command (a stalled server or a black-holed network) before it fails. */
 export const COMMAND_TIMEOUT_MS = 1000;
@@ -9,30 +12,6 @@ const MAX_RECONNECT_DELAY_MS = 1000;
 
 /** What the connection reports: losing Redis and getting it back, with the URL redacted. */
 export type RedisEventLog = (event: { level: 'warn' | 'info'; message: string }) => void;
-
-/** The URL with its password replaced by `***`, fit for logs and errors. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
-  }
-}
-
-/** Checks that `url` is `redis://` or `rediss://` with an optional numeric db path. @throws Error saying what a valid URL looks like. */
-export function checkRedisUrl(url: string): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || !['redis:', 'rediss:'].includes(parsed.protocol) || !/^\/?\d*$/.test(parsed.pathname) || parsed.hostname === '') {
-    throw new Error(`The Redis URL must look like redis://[:password@]host[:port][/db] (or rediss:// for TLS), not '${redactRedisUrl(url)}'.`);
-  }
-}
 
 /**
  * One ioredis client for `url` (password, db number and TLS from the URL) that never makes a request

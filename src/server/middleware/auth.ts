@@ -6,7 +6,11 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
 
 /** Where the auth step leaves which accepted token the request carried (`res.locals`). */
 export interface AuthLocals {
-  /** A stable, non-secret name of the matched token (`token-1`, …): the key of per-token limits and idempotency scopes. */
+  /**
+   * A stable, non-secret name of the matched token (`token-` and 16 hex digits of its SHA-256): the key
+   * of per-token limits and idempotency scopes. It depends on the token alone, not on its place in
+   * MDM_API_TOKENS, so instances sharing state on Redis name a token alike whatever their lists.
+   */
   apiTokenId: string;
 }
 
@@ -26,13 +30,13 @@ export function bearerAuth(tokens: readonly string[]): RequestHandler {
       return;
     }
     const given = digest(match[1]);
-    let matched = -1;
-    for (let i = 0; i < accepted.length; i++) if (timingSafeEqual(given, accepted[i] as Buffer) && matched === -1) matched = i;
-    if (matched === -1) {
+    let matched = false;
+    for (const token of accepted) if (timingSafeEqual(given, token)) matched = true;
+    if (!matched) {
       next(new ApiError(401, 'The API token is not valid. Send one of the tokens this server accepts (MDM_API_TOKENS).', undefined, challenge));
       return;
     }
-    (res.locals as AuthLocals).apiTokenId = `token-${matched + 1}`;
+    (res.locals as AuthLocals).apiTokenId = `token-${given.toString('hex', 0, 8)}`;
     next();
   };
 }

@@ -11,7 +11,8 @@ import type { ConnectorFactory, Load } from './accounts/registry';
 import { ReloadableAccounts } from './accounts/reloadable';
 import { ConfigError, type ServerConfig } from './config';
 import { combineEvents, jamfCallLog, Metrics, readinessChecks } from './ops';
-import type { StoreHealth } from './stores/types';
+import type { SharedStores, StoreHealth } from './stores/types';
+import { accountRateLimits, accountSlots, serverStores, storeHealth, tokenRateLimit } from './stores/wiring';
 import { createJamfConnector, type ConnectorEvents } from '../jamf';
 import type { JamfSimulator } from '../jamf/simulator';
 import { startEmbeddedJamf } from '../jamf/embedded';
@@ -61,30 +62,34 @@ export interface ComposedApp {
   accounts: ReloadableAccounts;
   shutdown: GracefulShutdown;
   metrics?: Metrics;
+  /** The state (idempotency, rate limits, Jamf slots): on Redis with MDM_REDIS_URL, else in process; closed after the accounts. */
+  stores: SharedStores;
 }
 
-/** The Jamf integration's connector, reporting to `events` (metrics, debug log). */
-function jamfConnectors(events: ConnectorEvents | undefined): ConnectorFactory {
-  return (config) => createJamfConnector(config.context, config.id, events ? { events } : {});
+/** The Jamf integration's connector, its concurrency cap from `stores`, reporting to `events` (metrics, debug log). */
+function jamfConnectors(stores: SharedStores, events: ConnectorEvents | undefined): ConnectorFactory {
+  return (config) => createJamfConnector(config.context, config.id, { limiter: accountSlots(stores, config), ...(events ? { events } : {}) });
 }
 
 /**
  * Composes the app from the configuration and a backend (the one composition the server, tests and the
- * bench share). `stores` are the shared stores readiness depends on (none when state is in process).
+ * bench share). Its state is on the Redis of `config.redisUrl` (which readiness then checks) or in
+ * process; `stores` are further stores readiness depends on.
  */
 export function composeApp(config: ServerConfig, logger: Logger, backend: Backend, stores: readonly StoreHealth[] = []): ComposedApp {
   const tokens = config.tokens.length > 0 ? config.tokens : [randomBytes(24).toString('base64url')];
   const metrics = config.metrics ? new Metrics((): Load => accounts.load()) : undefined;
-  const connectorFor = backend.connectorFor ?? jamfConnectors(combineEvents(metrics?.connectorEvents(), jamfCallLog(logger)));
-  const accounts = new ReloadableAccounts(backend.accounts, connectorFor);
+  const state = serverStores(config.redisUrl, logger);
+  const connectorFor = backend.connectorFor ?? jamfConnectors(state, combineEvents(metrics?.connectorEvents(), jamfCallLog(logger)));
+  const accounts = new ReloadableAccounts(backend.accounts, connectorFor, accountRateLimits(state));
   const shutdown = new GracefulShutdown();
   const app = createApp({
-    tokens, accounts, logger, responseValidation: config.responseValidation, bodyLimit: config.bodyLimit, shutdown,
-    ops: { readiness: readinessChecks(accounts, shutdown, stores), ...(metrics ? { metrics } : {}) },
+    tokens, accounts, logger, responseValidation: config.responseValidation, bodyLimit: config.bodyLimit, shutdown, idempotencyStore: state.idempotency,
+    ops: { readiness: readinessChecks(accounts, shutdown, [...stores, ...storeHealth(state)]), ...(metrics ? { metrics } : {}) },
     ...(backend.simulator ? { backend: 'simulator' as const } : {}),
-    ...(config.rateLimitPerToken ? { rateLimitPerToken: config.rateLimitPerToken } : {}),
+    ...(config.rateLimitPerToken ? { rateLimitPerToken: tokenRateLimit(state, config.rateLimitPerToken) } : {}),
   });
-  return { app, tokens, accounts, shutdown, ...(metrics ? { metrics } : {}) };
+  return { app, tokens, accounts, shutdown, stores: state, ...(metrics ? { metrics } : {}) };
 }
 
 /** A listen failure as a start-up mistake naming PORT or HOST, or the error itself when it is none of those. */
@@ -135,14 +140,14 @@ function reloader(config: ServerConfig, accounts: ReloadableAccounts, logger: Lo
  */
 export async function startServer(config: ServerConfig, logger: Logger, backend?: Backend): Promise<RunningServer> {
   const chosen = backend ?? (await configuredBackend(config));
-  const { app, tokens, accounts, shutdown } = composeApp(config, logger, chosen);
+  const { app, tokens, accounts, shutdown, stores } = composeApp(config, logger, chosen);
   const { simulator } = chosen;
   const server = createHttpServer(app);
   try {
     server.listen(config.port, config.host);
     await once(server, 'listening');
   } catch (err) {
-    await Promise.all([accounts.close(), simulator?.close()]);
+    await Promise.all([accounts.close().then(() => stores.close()), simulator?.close()]);
     throw listenError(err, config);
   }
   const address = server.address() as AddressInfo;
@@ -154,7 +159,7 @@ export async function startServer(config: ServerConfig, logger: Logger, backend?
     closing ??= (async () => {
       const { unfinished } = await shutdown.drain(server, config.shutdownTimeoutMs);
       if (unfinished > 0) logger.warn({ unfinished }, 'shutdown answered 503 to requests still in flight at its deadline');
-      if (!(await within(Promise.all([accounts.close(), simulator?.close()]), CLOSE_GRACE_MS))) logger.warn('calls to Jamf still open at shutdown are abandoned');
+      if (!(await within(Promise.all([accounts.close().then(() => stores.close()), simulator?.close()]), CLOSE_GRACE_MS))) logger.warn('calls to Jamf still open at shutdown are abandoned');
     })();
     return closing;
   };

@@ -45,10 +45,95 @@ export interface paths {
         patch: operations["updateMdmUser"];
         trace?: never;
     };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description Answers 200 while the server process runs. No API token. Not logged.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Answers 200 when the server can serve: its integrated accounts are loaded, it is not
+         *     shutting down (draining), and every shared store it depends on answers. Otherwise 503 in
+         *     the error envelope, saying what is missing (one `errors` item per missing condition). No
+         *     API token. Not logged.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description This server's metrics in the Prometheus text format: the default process and Node.js
+         *     metrics, `http_request_duration_seconds` (labels `method`, `route` (the route template),
+         *     `status_code`), `jamf_request_duration_seconds` (`operation`, `outcome`),
+         *     `jamf_token_requests_total`, `jamf_retries_total`, `rate_limit_refusals_total` (`limit`:
+         *     `token` or `account`), `idempotent_replays_total`, and the gauges
+         *     `jamf_requests_in_flight` and `jamf_requests_queued`. No label carries a user or account
+         *     id. No API token; `MDM_METRICS=off` removes the route (404). Not logged.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The answer of `/healthz`. */
+        Health: {
+            /**
+             * @description Always `ok`.
+             * @enum {string}
+             */
+            status: "ok";
+        };
+        /** @description The answer of `/readyz` when the server can serve. */
+        Readiness: {
+            /**
+             * @description Always `ready`.
+             * @enum {string}
+             */
+            status: "ready";
+        };
         /**
          * @description The name of a field of the unified user.
          * @enum {string}
@@ -396,6 +481,42 @@ export interface components {
         };
     };
     responses: {
+        /** @description An unexpected failure of this server while answering (the log has its cause). */
+        OperationsFailure: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description The server cannot serve now: no integrated accounts are loaded, it is shutting down, or a
+         *     shared store it depends on does not answer. `message` and `errors` say which.
+         */
+        NotReady: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "statusCode": 503,
+                 *       "error": "Service Unavailable",
+                 *       "message": "Not ready: The server is shutting down (draining requests in flight).",
+                 *       "errors": [
+                 *         {
+                 *           "path": "readiness",
+                 *           "message": "The server is shutting down (draining requests in flight).",
+                 *           "error_code": "not_ready"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /**
          * @description The request is not valid: malformed JSON, a field of the wrong type, a missing `name`, a
          *     bad uuid, an unknown query parameter, an unknown `truto_response_format`, ambiguous
@@ -403,6 +524,7 @@ export interface components {
          */
         BadRequest: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -429,6 +551,7 @@ export interface components {
          */
         Unauthorized: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -445,6 +568,7 @@ export interface components {
         /** @description Jamf refused the call for the account's privileges (`truto_is_remote_error: true`). */
         Forbidden: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -457,6 +581,7 @@ export interface components {
          */
         NotFound: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -475,6 +600,7 @@ export interface components {
         /** @description Jamf refused the write, e.g. another user already has the new `name` (`truto_is_remote_error: true`). */
         Conflict: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -493,6 +619,7 @@ export interface components {
         /** @description The request body is larger than the server's limit (1 MB by default). */
         PayloadTooLarge: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -502,6 +629,7 @@ export interface components {
         /** @description The request body is not `application/json`. */
         UnsupportedMediaType: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -532,6 +660,7 @@ export interface components {
          */
         UnprocessableContent: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -544,6 +673,7 @@ export interface components {
          */
         TooManyRequests: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -558,6 +688,7 @@ export interface components {
          */
         ServiceUnavailable: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -568,6 +699,7 @@ export interface components {
         /** @description An unexpected failure of this server. The message never carries secrets; the `x-request-id` header identifies the request in the server's logs. */
         InternalServerError: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -580,6 +712,7 @@ export interface components {
          */
         BadGateway: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -589,6 +722,7 @@ export interface components {
         /** @description Jamf did not answer in time (the account's `timeout_ms`) (`truto_is_remote_error: true`). */
         GatewayTimeout: {
             headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
                 [name: string]: unknown;
             };
             content: {
@@ -660,6 +794,12 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description `simulator` when the server's backend is its embedded Jamf Pro simulator (no real Jamf
+         *     instance is called); absent when it serves the integrated accounts of its accounts file.
+         * @example simulator
+         */
+        MdmBackend: "simulator";
         /**
          * @description Seconds to wait before trying again.
          * @example 1
@@ -753,6 +893,7 @@ export interface operations {
              */
             200: {
                 headers: {
+                    "X-Mdm-Backend": components["headers"]["MdmBackend"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -777,6 +918,90 @@ export interface operations {
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is running. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["OperationsFailure"];
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server can serve. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["OperationsFailure"];
+            503: components["responses"]["NotReady"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics, as Prometheus scrapes them. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP jamf_requests_in_flight Jamf calls running now (this process).
+                     *     # TYPE jamf_requests_in_flight gauge
+                     *     jamf_requests_in_flight 0
+                     */
+                    "text/plain": string;
+                };
+            };
+            /** @description Metrics are off (`MDM_METRICS=off`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            431: components["responses"]["RequestHeaderFieldsTooLarge"];
+            500: components["responses"]["OperationsFailure"];
         };
     };
 }

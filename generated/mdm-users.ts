@@ -142,7 +142,10 @@ export interface components {
         /** @description One email address of a user. */
         Email: {
             /**
-             * @description The address. Jamf stores it as given; it is not checked for syntax.
+             * @description The address: a local part, `@` and a domain of at least two dot-separated labels, with no
+             *     whitespace (`john.doe@example.com`; international addresses such as `zoë@exämple.com` too).
+             *     Anything else (`not-an-email`, `a@b`, `a b@example.com`) answers 400 before anything is
+             *     written. Jamf stores the address as given.
              * @example john.doe@example.com
              */
             email: string;
@@ -155,6 +158,25 @@ export interface components {
             /**
              * @description Whether this is the user's primary address. When several emails are sent, exactly one
              *     must have `is_primary: true`; it is the one written to Jamf.
+             * @example true
+             */
+            is_primary?: boolean;
+        };
+        /**
+         * @description An email of a user as read back from Jamf. The address is Jamf's as stored, not checked
+         *     against `Email`'s pattern: Jamf keeps what it was given, also through `remote_data` or
+         *     Jamf's own tools.
+         */
+        UserEmail: {
+            /**
+             * @description The address, as Jamf stores it.
+             * @example john.doe@example.com
+             */
+            email: string;
+            /** @description Never given for Jamf (Jamf keeps no email type). */
+            type?: string;
+            /**
+             * @description Whether this is the primary address (always `true` for Jamf's one address).
              * @example true
              */
             is_primary?: boolean;
@@ -270,7 +292,7 @@ export interface components {
              * @description `[{email, is_primary: true}]` from `user.email` (or `user.email_address` when `email`
              *     is empty). No `type` is given: Jamf has none. Absent when the user has no address.
              */
-            emails?: components["schemas"]["Email"][];
+            emails?: components["schemas"]["UserEmail"][];
             /**
              * @description The user's first site, `{id, name}`. Jamf's "no site" entry (`{id: -1, name: "None"}`)
              *     is not a site: absent when the user has no other.
@@ -366,7 +388,7 @@ export interface components {
             name?: string;
             first_name?: string | null;
             last_name?: string | null;
-            emails?: (components["schemas"]["Email"] | components["schemas"]["NormalizedEmail"])[] | null;
+            emails?: (components["schemas"]["UserEmail"] | components["schemas"]["NormalizedEmail"])[] | null;
             organization?: components["schemas"]["Organization"] | null;
             is_active?: boolean | null;
             avatar?: string | null;
@@ -518,13 +540,19 @@ export interface components {
             };
         };
         /**
-         * @description The request is not valid: malformed JSON, a field of the wrong type, a missing `name`, a
-         *     bad uuid, an unknown query parameter, an unknown `truto_response_format`, ambiguous
+         * @description The request is not valid: malformed JSON, a field of the wrong type, a missing `name` (a
+         *     request without any body is read as `{}`), an email that is not an address, a bad uuid, an
+         *     unknown query parameter, an unknown `truto_response_format` or field to exclude, ambiguous
          *     primary emails. Also Jamf's own 400 (`truto_is_remote_error: true`).
          */
         BadRequest: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                 [name: string]: unknown;
             };
             content: {
@@ -546,12 +574,19 @@ export interface components {
             };
         };
         /**
-         * @description No or a wrong API token; or Jamf rejected the integrated account's credentials
-         *     (`truto_is_remote_error: true`).
+         * @description No or a wrong API token (with `WWW-Authenticate: Bearer`); or, as a remote error
+         *     (`truto_is_remote_error: true`), Jamf refused the integrated account's credentials at its
+         *     token endpoint, or answered 401 to the `PUT` or `GET` although the token was renewed (bad
+         *     credentials, or a Jamf account without the Users privilege).
          */
         Unauthorized: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -565,10 +600,14 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Jamf refused the call for the account's privileges (`truto_is_remote_error: true`). */
+        /** @description Jamf's 403: it refused the call for the account's privileges (`truto_is_remote_error: true`). */
         Forbidden: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -576,12 +615,17 @@ export interface components {
             };
         };
         /**
-         * @description The `integrated_account_id` is not known to this server; or Jamf has no user with this
-         *     `id` (`truto_is_remote_error: true`).
+         * @description The `integrated_account_id` is not known to this server; or Jamf's 404: it has no user with
+         *     this `id` (`truto_is_remote_error: true`).
          */
         NotFound: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                 [name: string]: unknown;
             };
             content: {
@@ -597,10 +641,18 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Jamf refused the write, e.g. another user already has the new `name` (`truto_is_remote_error: true`). */
+        /**
+         * @description Jamf's 409: it refused the write, e.g. another user already has the new `name`
+         *     (`truto_is_remote_error: true`).
+         */
         Conflict: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                 [name: string]: unknown;
             };
             content: {
@@ -616,20 +668,36 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than the server's limit (1 MB by default). */
+        /**
+         * @description The request body is larger than the server's limit (1 MB by default); or Jamf's 413
+         *     (`truto_is_remote_error: true`).
+         */
         PayloadTooLarge: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is not `application/json`. */
+        /**
+         * @description The request body is not `application/json`, or a body was sent without `Content-Type`; or
+         *     Jamf's 415 (`truto_is_remote_error: true`).
+         */
         UnsupportedMediaType: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                 [name: string]: unknown;
             };
             content: {
@@ -655,12 +723,17 @@ export interface components {
             };
         };
         /**
-         * @description The `Idempotency-Key` was already used with a different body or different parameters. Send a
-         *     new key for a new update.
+         * @description The `Idempotency-Key` was already used with a different body or different parameters: send a
+         *     new key for a new update. Or Jamf's 422 (`truto_is_remote_error: true`).
          */
         UnprocessableContent: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                 [name: string]: unknown;
             };
             content: {
@@ -669,11 +742,17 @@ export interface components {
         };
         /**
          * @description Too many requests: for this API token (`MDM_RATE_LIMIT_PER_TOKEN`, 500 per 10 s by default) or
-         *     for this integrated account (its `rate_limit`). Wait for `Retry-After` seconds.
+         *     for this integrated account (its `rate_limit`). Wait for `Retry-After` seconds: the same
+         *     request sent after exactly that long is admitted. Or Jamf's 429 (`truto_is_remote_error: true`),
+         *     with Jamf's `Retry-After` when it sent one.
          */
         TooManyRequests: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -683,12 +762,18 @@ export interface components {
         };
         /**
          * @description The Jamf instance of this integrated account already has as many requests in flight and
-         *     waiting as this server allows (its `max_concurrency` and `max_queue`), or the server is
-         *     shutting down. Try again after `Retry-After` seconds.
+         *     waiting as this server allows (its `max_concurrency` and `max_queue`), the state shared with
+         *     other instances (Redis) is unavailable, or the server is shutting down. Try again after
+         *     `Retry-After` seconds. Or Jamf's 503 on the last of its tries (`truto_is_remote_error: true`),
+         *     with Jamf's `Retry-After` when it sent one.
          */
         ServiceUnavailable: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -696,10 +781,18 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description An unexpected failure of this server. The message never carries secrets; the `x-request-id` header identifies the request in the server's logs. */
+        /**
+         * @description An unexpected failure of this server: the message never carries secrets; the `x-request-id`
+         *     header identifies the request in the server's logs. Or Jamf's 500, passed on
+         *     (`truto_is_remote_error: true`).
+         */
         InternalServerError: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -707,22 +800,70 @@ export interface components {
             };
         };
         /**
-         * @description Jamf answered 5xx, reset the connection, or answered something that cannot be read
-         *     (`truto_is_remote_error: true`).
+         * @description Jamf gave no clean answer (`truto_is_remote_error: true`): the connection was refused, reset or
+         *     closed before an answer on the last try (`raw_response: null`), or Jamf answered a 2xx that
+         *     cannot be read as a user (`raw_response` the text received); or Jamf's own 502 on the last try.
          */
         BadGateway: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Jamf did not answer in time (the account's `timeout_ms`) (`truto_is_remote_error: true`). */
+        /**
+         * @description Jamf did not answer within the account's `timeout_ms`, waiting for a connection included (the
+         *     message names the call: token request, `PUT` or `GET`); or Jamf's own 504 on the last try
+         *     (`truto_is_remote_error: true`).
+         */
         GatewayTimeout: {
             headers: {
                 "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Any other 4xx Jamf answered (405, 410, 412, 415, 423, …), passed on with Jamf's status,
+         *     message, body and headers (`truto_is_remote_error: true`).
+         */
+        RemoteClientError: {
+            headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Any other 5xx Jamf answered (501, 505, 507, …), passed on with Jamf's status, message, body
+         *     and headers (`truto_is_remote_error: true`).
+         */
+        RemoteServerError: {
+            headers: {
+                "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                "x-request-id": components["headers"]["RequestId"];
+                "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                "ratelimit-reset": components["headers"]["RateLimitReset"];
                 [name: string]: unknown;
             };
             content: {
@@ -734,9 +875,20 @@ export interface components {
         /**
          * @description Makes a retried update safe: the first request with a key is carried out; a request with the
          *     same key and the same body within 24 hours answers the stored response without writing to Jamf
-         *     again (`Idempotent-Replayed: true`). While the first is still running, a duplicate waits for it.
-         *     The same key with a different body (or parameters) answers 422. Use a fresh random value (such
-         *     as a UUID) per intended update.
+         *     again (`Idempotent-Replayed: true`; status, body and the outcome's headers as first sent, with
+         *     this request's own `x-request-id` and `ratelimit-*`). While the first is still running, a
+         *     duplicate waits for it. The same key with a different body (or parameters) answers 422. Keys
+         *     are kept per API token. Use a fresh random value (such as a UUID) per intended update.
+         *
+         *     Only outcomes that the same request would meet again are kept: a 2xx, and a 4xx that depends
+         *     on the request alone: 400 (the body cannot be written, or Jamf refused it), 404 (Jamf has no
+         *     user with this `id`), 409 (another user has the `name`), 413, 415 and 422 from Jamf, and
+         *     Jamf's 405 and 410. Outcomes that can change without the request changing are not kept, so a
+         *     retry with the same key is carried out anew: a remote 401 or 403 (credentials or privileges
+         *     may be fixed), 408, 429 (rate limits), every 5xx (Jamf's or this server's), and an answer cut
+         *     short. Requests refused before the update is attempted claim no key at all: an invalid request
+         *     (400, 413, 415), a missing or wrong API token (401), and an `integrated_account_id` this server
+         *     does not know (404: the account may be added later).
          * @example 0b7f6a4e-6c1f-4a51-9d0e-3f2a1c7b8e90
          */
         IdempotencyKey: string;
@@ -769,11 +921,19 @@ export interface components {
         TrutoIgnoreRemoteData: boolean;
         /**
          * @description Fields of the unified user to leave out of a `unified` or `normalized` response, including
-         *     `id` and `name`, which are otherwise always present. Repeat the parameter once per field:
-         *     `truto_exclude_fields[]=id&truto_exclude_fields[]=name` (the forms
-         *     `truto_exclude_fields=id&truto_exclude_fields=name` and
-         *     `truto_exclude_fields[0]=id&truto_exclude_fields[1]=name` are accepted too). Has no effect
-         *     on `raw` and `stream`.
+         *     `id` and `name`, which are otherwise always present. Has no effect on `raw` and `stream`.
+         *
+         *     The reference's form, one bracketed pair per field:
+         *     `truto_exclude_fields[]=id&truto_exclude_fields[]=name`. Also accepted, with the same meaning:
+         *     - repeated: `truto_exclude_fields=id&truto_exclude_fields=name`;
+         *     - indexed: `truto_exclude_fields[0]=id&truto_exclude_fields[1]=name`, brackets written as they
+         *       are or percent-encoded (`truto_exclude_fields%5B0%5D=id`, as Truto's SDK sends them);
+         *     - comma-separated: `truto_exclude_fields=id,name`, the comma written as it is or
+         *       percent-encoded (`id%2Cname`). A comma separates fields in every form, so no field name
+         *       holds one.
+         *
+         *     An unknown field, more than 100 fields or a value that is not a list answers 400, and the
+         *     message names these accepted forms.
          * @example [
          *       "id",
          *       "name"
@@ -783,8 +943,11 @@ export interface components {
         /**
          * @description Query parameters passed untransformed to Jamf's `PUT /JSSResource/users/id/{id}`.
          *     `remote_query[foo]=bar` sends `foo=bar`; nested keys keep the bracket form:
-         *     `remote_query[a][b]=c` sends `a[b]=c`. Values are strings, or objects of the same shape.
-         *     The pairs are sent in the order and encoding they arrived in. Keys named `__proto__`,
+         *     `remote_query[a][b]=c` sends `a[b]=c`, `remote_query[a][]=1` sends `a[]=1`. Brackets may be
+         *     percent-encoded (`remote_query%5Bfoo%5D=bar`, as Truto's SDK sends them). Values are strings,
+         *     or objects of the same shape. The pairs are sent in the order they arrived in, each key and
+         *     value as the server read (and validated) it, percent-encoded anew for Jamf (RFC 3986:
+         *     `a+b` and `a%20b` both arrive as `a b` and are sent as `a%20b`). Keys named `__proto__`,
          *     `constructor` or `prototype`, and brackets that do not pair up, are refused with 400.
          * @example {
          *       "foo": "bar"
@@ -801,10 +964,53 @@ export interface components {
          */
         MdmBackend: "simulator";
         /**
-         * @description Seconds to wait before trying again.
+         * @description Seconds to wait before trying again; the same request sent after exactly that long is served
+         *     (as far as this server's limit goes). On a 429 of this server it comes from the same count that
+         *     admits the next request (a fixed window per API token or per account, the count of which ends
+         *     after these seconds); on a remote 429 or 503 it is Jamf's own `Retry-After`, passed on.
          * @example 1
          */
         RetryAfter: number;
+        /**
+         * @description The id of this request in the server's log: the caller's own `x-request-id` when it sent one of
+         *     1-128 letters, digits or `._:-`, otherwise a new UUID. On every answer of the API (not on a 408
+         *     or 431, which the HTTP layer writes before a request is read).
+         * @example 2b1f0c7e-3a5d-4c2e-9f4b-6d8e1a2c3b4d
+         */
+        RequestId: string;
+        /**
+         * @description Truto's `ratelimit-limit`: the most requests the binding limit admits in its window. The
+         *     binding limit is, of those that counted the request (per API token, `MDM_RATE_LIMIT_PER_TOKEN`;
+         *     per integrated account, its `rate_limit`), the one with the fewest requests remaining (on a tie
+         *     the one that refused, then the one whose window resets last). Sent on every answer to a request
+         *     with a valid API token while a limit applies (successes and errors alike, 429 included); absent
+         *     when no limit applies (limits off) and on a 401 of this server (no token, nothing counted).
+         * @example 500
+         */
+        RateLimitLimit: number;
+        /**
+         * @description Truto's `ratelimit-remaining`: how many more requests the binding limit admits in its current
+         *     window after this one (`0` on a 429). See `ratelimit-limit` for which limit binds.
+         * @example 499
+         */
+        RateLimitRemaining: number;
+        /**
+         * @description Truto's `ratelimit-reset`: seconds until the binding limit's window ends and its count starts
+         *     afresh (whole seconds, rounded up). See `ratelimit-limit` for which limit binds.
+         * @example 10
+         */
+        RateLimitReset: number;
+        /**
+         * @description `true` when this answer is the stored outcome of an earlier request with the same
+         *     `Idempotency-Key` (nothing was written to Jamf this time); absent otherwise.
+         * @example true
+         */
+        IdempotentReplayed: "true";
+        /**
+         * @description `Bearer`, on a 401 of this server (no or a wrong API token); a remote 401 carries none.
+         * @example Bearer
+         */
+        WwwAuthenticate: "Bearer";
     };
     pathItems: never;
 }
@@ -837,11 +1043,19 @@ export interface operations {
                 truto_ignore_remote_data?: components["parameters"]["TrutoIgnoreRemoteData"];
                 /**
                  * @description Fields of the unified user to leave out of a `unified` or `normalized` response, including
-                 *     `id` and `name`, which are otherwise always present. Repeat the parameter once per field:
-                 *     `truto_exclude_fields[]=id&truto_exclude_fields[]=name` (the forms
-                 *     `truto_exclude_fields=id&truto_exclude_fields=name` and
-                 *     `truto_exclude_fields[0]=id&truto_exclude_fields[1]=name` are accepted too). Has no effect
-                 *     on `raw` and `stream`.
+                 *     `id` and `name`, which are otherwise always present. Has no effect on `raw` and `stream`.
+                 *
+                 *     The reference's form, one bracketed pair per field:
+                 *     `truto_exclude_fields[]=id&truto_exclude_fields[]=name`. Also accepted, with the same meaning:
+                 *     - repeated: `truto_exclude_fields=id&truto_exclude_fields=name`;
+                 *     - indexed: `truto_exclude_fields[0]=id&truto_exclude_fields[1]=name`, brackets written as they
+                 *       are or percent-encoded (`truto_exclude_fields%5B0%5D=id`, as Truto's SDK sends them);
+                 *     - comma-separated: `truto_exclude_fields=id,name`, the comma written as it is or
+                 *       percent-encoded (`id%2Cname`). A comma separates fields in every form, so no field name
+                 *       holds one.
+                 *
+                 *     An unknown field, more than 100 fields or a value that is not a list answers 400, and the
+                 *     message names these accepted forms.
                  * @example [
                  *       "id",
                  *       "name"
@@ -851,8 +1065,11 @@ export interface operations {
                 /**
                  * @description Query parameters passed untransformed to Jamf's `PUT /JSSResource/users/id/{id}`.
                  *     `remote_query[foo]=bar` sends `foo=bar`; nested keys keep the bracket form:
-                 *     `remote_query[a][b]=c` sends `a[b]=c`. Values are strings, or objects of the same shape.
-                 *     The pairs are sent in the order and encoding they arrived in. Keys named `__proto__`,
+                 *     `remote_query[a][b]=c` sends `a[b]=c`, `remote_query[a][]=1` sends `a[]=1`. Brackets may be
+                 *     percent-encoded (`remote_query%5Bfoo%5D=bar`, as Truto's SDK sends them). Values are strings,
+                 *     or objects of the same shape. The pairs are sent in the order they arrived in, each key and
+                 *     value as the server read (and validated) it, percent-encoded anew for Jamf (RFC 3986:
+                 *     `a+b` and `a%20b` both arrive as `a b` and are sent as `a%20b`). Keys named `__proto__`,
                  *     `constructor` or `prototype`, and brackets that do not pair up, are refused with 400.
                  * @example {
                  *       "foo": "bar"
@@ -864,9 +1081,20 @@ export interface operations {
                 /**
                  * @description Makes a retried update safe: the first request with a key is carried out; a request with the
                  *     same key and the same body within 24 hours answers the stored response without writing to Jamf
-                 *     again (`Idempotent-Replayed: true`). While the first is still running, a duplicate waits for it.
-                 *     The same key with a different body (or parameters) answers 422. Use a fresh random value (such
-                 *     as a UUID) per intended update.
+                 *     again (`Idempotent-Replayed: true`; status, body and the outcome's headers as first sent, with
+                 *     this request's own `x-request-id` and `ratelimit-*`). While the first is still running, a
+                 *     duplicate waits for it. The same key with a different body (or parameters) answers 422. Keys
+                 *     are kept per API token. Use a fresh random value (such as a UUID) per intended update.
+                 *
+                 *     Only outcomes that the same request would meet again are kept: a 2xx, and a 4xx that depends
+                 *     on the request alone: 400 (the body cannot be written, or Jamf refused it), 404 (Jamf has no
+                 *     user with this `id`), 409 (another user has the `name`), 413, 415 and 422 from Jamf, and
+                 *     Jamf's 405 and 410. Outcomes that can change without the request changing are not kept, so a
+                 *     retry with the same key is carried out anew: a remote 401 or 403 (credentials or privileges
+                 *     may be fixed), 408, 429 (rate limits), every 5xx (Jamf's or this server's), and an answer cut
+                 *     short. Requests refused before the update is attempted claim no key at all: an invalid request
+                 *     (400, 413, 415), a missing or wrong API token (401), and an `integrated_account_id` this server
+                 *     does not know (404: the account may be added later).
                  * @example 0b7f6a4e-6c1f-4a51-9d0e-3f2a1c7b8e90
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -894,6 +1122,11 @@ export interface operations {
             200: {
                 headers: {
                     "X-Mdm-Backend": components["headers"]["MdmBackend"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    "ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "ratelimit-reset": components["headers"]["RateLimitReset"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -918,6 +1151,8 @@ export interface operations {
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
+            "4XX": components["responses"]["RemoteClientError"];
+            "5XX": components["responses"]["RemoteServerError"];
         };
     };
     getHealth: {

@@ -3,6 +3,7 @@
  * the page is built from the spec, self-contained, and names no host it could fetch from.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
@@ -25,6 +26,23 @@ const buildScript = require('../../scripts/build-docs.js') as {
 
 const specYaml = readFileSync(specPath(), 'utf8');
 
+/** The spec file's text without its top-level `servers:` block. */
+const withoutServers = (yaml: string): string => yaml.replace(/^servers:\n(?: .*\n)*/m, '');
+
+/** GET `path` with a chosen Host header (fetch does not let a caller set Host). */
+function getWithHost(url: string, path: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { body += chunk; });
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('the public reader routes of the running server', () => {
   let running: RunningServer;
   beforeAll(async () => {
@@ -32,18 +50,34 @@ describe('the public reader routes of the running server', () => {
   }, 120_000);
   afterAll(() => running.close());
 
-  it('serves /openapi.yaml without a token: the spec file as written, as YAML', async () => {
+  const served = (url: string) => [{ url, description: 'This server: the one that served this copy of the spec.' }];
+
+  it('serves /openapi.yaml without a token: the spec file as written, its servers naming this server', async () => {
     const res = await fetch(`${running.url}/openapi.yaml`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/yaml/);
-    expect(await res.text()).toBe(specYaml);
+    const text = await res.text();
+    expect(withoutServers(text)).toBe(withoutServers(specYaml));
+    expect(parse(text)).toEqual({ ...parse(specYaml), servers: served(running.url) });
   });
 
   it('serves /openapi.json without a token: the same document as JSON', async () => {
     const res = await fetch(`${running.url}/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual(parse(specYaml));
+    expect(await res.json()).toEqual({ ...parse(specYaml), servers: served(running.url) });
+  });
+
+  it('names the origin each request was sent to (its Host), never a fixed address', async () => {
+    const json = JSON.parse(await getWithHost(running.url, '/openapi.json', 'api.example.test:8443')) as { servers: unknown };
+    expect(json.servers).toEqual(served('http://api.example.test:8443'));
+    expect((parse(await getWithHost(running.url, '/openapi.yaml', 'localhost:3000')) as { servers: unknown }).servers).toEqual(served('http://localhost:3000'));
+    expect(JSON.stringify(json)).not.toContain('127.0.0.1:3000');
+  });
+
+  it('falls back to the address the connection reached when the Host header is not a host name', async () => {
+    const json = JSON.parse(await getWithHost(running.url, '/openapi.json', 'evil.test/"><script>')) as { servers: unknown };
+    expect(json.servers).toEqual(served(running.url));
   });
 
   it('serves /docs without a token: the HTML reference page of the spec, kept on this server by its CSP', async () => {

@@ -56,7 +56,8 @@ function c(category: Category, why: string, req: WireRequest, expect: readonly n
 // ---------- building blocks of otherwise-valid requests ----------
 
 const safeText = fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 });
-const validEmail = fc.record({ email: safeText, type: fc.option(safeText, { nil: undefined }), is_primary: fc.option(fc.boolean(), { nil: undefined }) }, { requiredKeys: ['email'] })
+const validAddress = fc.tuple(fc.stringMatching(/^[A-Za-z0-9._%+-]{1,12}$/), fc.stringMatching(/^[a-z0-9]{1,10}$/)).map(([local, host]) => `${local}@${host}.example`);
+const validEmail = fc.record({ email: validAddress, type: fc.option(safeText, { nil: undefined }), is_primary: fc.option(fc.boolean(), { nil: undefined }) }, { requiredKeys: ['email'] })
   .map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)));
 const validBody = fc.record({
   name: safeText,

@@ -93,13 +93,19 @@ export const remoteData: fc.Arbitrary<JsonObject> = fc.tuple(
 
 export interface Email { email: string; type?: string; is_primary?: boolean }
 
+/** Text with the characters of `strip` taken out, never empty. */
+const stripped = (text: fc.Arbitrary<string>, strip: RegExp): fc.Arbitrary<string> => text.map((t) => t.replace(strip, '')).filter((t) => t !== '');
+/** An address the spec's `Email.email` pattern accepts (`local@label.label`), each part as hostile as that allows. */
+const address: fc.Arbitrary<string> = fc.tuple(stripped(xmlText(4), /[\s@]/gu), stripped(xmlText(2), /[\s@.]/gu), stripped(xmlText(2), /[\s@.]/gu))
+  .map(([local, domain, top]) => `${local}@${domain}.${top}`).filter((a) => a.length <= 320);
+
 /** `emails`: absent, `[]`, one (primary or not), or several with exactly one primary. */
 export const emails: fc.Arbitrary<Email[] | undefined> = fc.oneof(
   fc.constant(undefined),
   fc.constant([] as Email[]),
-  fc.record({ email: xmlText(4), type: fc.option(xmlText(2).filter((t) => t.length <= 64), { nil: undefined }), is_primary: fc.option(fc.boolean(), { nil: undefined }) })
+  fc.record({ email: address, type: fc.option(xmlText(2).filter((t) => t.length <= 64), { nil: undefined }), is_primary: fc.option(fc.boolean(), { nil: undefined }) })
     .map((e) => [Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as unknown as Email]),
-  fc.tuple(fc.array(xmlText(3), { minLength: 2, maxLength: 4 }), fc.nat()).map(([addresses, p]) =>
+  fc.tuple(fc.array(address, { minLength: 2, maxLength: 4 }), fc.nat()).map(([addresses, p]) =>
     addresses.map((email, i) => ({ email, is_primary: i === p % addresses.length, type: 'work' }))),
 );
 

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Response } from 'express';
 import { ApiError } from '../../errors';
-import { loadSpec, packageRoot, specPath, specText } from '../spec';
+import { packageRoot, specPath } from '../spec';
+import { requestOrigin, specJsonFor, specYamlFor } from './served-spec';
 
 /**
  * The Content-Security-Policy of the docs page: everything from this server only (Redoc's script and
@@ -80,7 +81,8 @@ function noCache(res: Response): void {
 
 /**
  * Public routes (no token) for readers of the API: `GET /docs` the Redoc reference page built from the
- * spec, `GET /openapi.yaml` the spec as written, `GET /openapi.json` the same as JSON.
+ * spec, `GET /openapi.yaml` the spec as written, `GET /openapi.json` the same as JSON; both copies name
+ * this server (the origin the request was sent to) as their one `servers` entry.
  * Mount before the bearer auth; these paths are outside request validation (UNVALIDATED_PATHS).
  */
 export function docsRouter(options: DocsOptions = {}): Router {
@@ -111,14 +113,15 @@ export function docsRouter(options: DocsOptions = {}): Router {
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.type('text/html; charset=utf-8').send(html);
   });
-  router.get('/openapi.yaml', (_req, res) => {
+  router.get('/openapi.yaml', (req, res) => {
     noCache(res);
-    res.type('application/yaml; charset=utf-8').send(specText());
+    res.vary('Host');
+    res.type('application/yaml; charset=utf-8').send(specYamlFor(requestOrigin(req)));
   });
-  let specJson: string | undefined;
-  router.get('/openapi.json', (_req, res) => {
+  router.get('/openapi.json', (req, res) => {
     noCache(res);
-    res.type('application/json; charset=utf-8').send((specJson ??= `${JSON.stringify(loadSpec(), null, 2)}\n`));
+    res.vary('Host');
+    res.type('application/json; charset=utf-8').send(specJsonFor(requestOrigin(req)));
   });
   return router;
 }

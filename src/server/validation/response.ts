@@ -4,10 +4,10 @@ import { toEnvelope } from '../middleware/error-handler';
 import type { CompiledOperation } from './compiled-operation';
 import type { ResponseValidation } from './options';
 
-/** What is wrong with a JSON response against the operation's responses, or `undefined` when it is right. */
+/** What is wrong with a JSON response against the operation's responses (its status's, else its range's: `4XX`), or `undefined` when it is right. */
 export function responseProblem(operation: CompiledOperation, res: Response, body: unknown): string | undefined {
   const media = String(res.getHeader('content-type') ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
-  const check = operation.responseChecks.get(`${res.statusCode} ${media}`);
+  const check = operation.responseChecks.get(`${res.statusCode} ${media}`) ?? operation.responseChecks.get(`${String(res.statusCode).charAt(0)}XX ${media}`);
   if (!check) return `no schema for a ${res.statusCode} ${media} response`;
   if (check(body)) return undefined;
   return (check.errors ?? []).map((e) => `response${e.instancePath ?? ''} ${e.message ?? 'is not valid'}`).join(', ');

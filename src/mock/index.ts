@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readConfig } from '../server/config';
 import { createLogger } from '../server/logger';
-import { startServer } from '../server/start';
+import { DEMO_ACCOUNT_ID, startServer } from '../server/start';
 import { mockJamf, type JamfUser, type MockJamf } from './mock-jamf';
 
 export type { JamfCounters, JamfFailOptions, JamfUser, JamfWrite, MockJamf } from './mock-jamf';
@@ -15,7 +15,7 @@ export type { JamfCounters, JamfFailOptions, JamfUser, JamfWrite, MockJamf } fro
  * The integrated account the server registers for its embedded simulator (the spec's example id);
  * `npm start` prints it too.
  */
-export const MOCK_ACCOUNT_ID = '62f44730-dd91-461e-bd6a-aedd9e0ad79d';
+export const MOCK_ACCOUNT_ID = DEMO_ACCOUNT_ID;
 
 export interface MockServerOptions {
   /** The API token callers must send; default a random one (see `token` of the result). */

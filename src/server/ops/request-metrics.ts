@@ -26,10 +26,15 @@ export function routeOf(req: Request, templates: ReadonlyArray<readonly [string,
   return templates.find(([, fits]) => fits(path))?.[0] ?? UNMATCHED_ROUTE;
 }
 
-/** Which rate limit refused a response, if one did: the account's once the account step ran, else the token's. */
+/**
+ * Which rate limit of this server refused a response, if one did (a 429 from Jamf is none): the
+ * account's once the account step ran (the token's admitted the request before it), else the token's.
+ * Reads the decisions the rate-limit steps leave in `res.locals` (`rateLimits`, or one `rateLimit`).
+ */
 function refusedBy(res: Response): 'token' | 'account' | undefined {
-  const locals = res.locals as { rateLimit?: RateLimitDecision; account?: unknown };
-  if (res.statusCode !== 429 || locals.rateLimit?.allowed !== false) return undefined;
+  const locals = res.locals as { rateLimits?: RateLimitDecision[]; rateLimit?: RateLimitDecision; account?: unknown };
+  const decisions = locals.rateLimits ?? (locals.rateLimit ? [locals.rateLimit] : []);
+  if (res.statusCode !== 429 || !decisions.some((d) => !d.allowed)) return undefined;
   return locals.account === undefined ? 'token' : 'account';
 }
 

@@ -1,6 +1,18 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parseBasicAuth, type IssuedToken, type TokenRegistry } from './auth';
-import { jsonReply, reply, type Reply } from './reply';
+import type { CounterBoard } from './counters';
+import { readBody } from './http-message';
+import { jsonReply, reply, sendReply, type Reply } from './reply';
+
+const MAX_API_BODY_BYTES = 64 * 1024;
+
+type ApiRoute = 'oauth' | 'token' | 'keep-alive' | 'invalidate';
+const API_ROUTES: ReadonlyMap<string, ApiRoute> = new Map([
+  ['/api/oauth/token', 'oauth'],
+  ['/api/v1/auth/token', 'token'],
+  ['/api/v1/auth/keep-alive', 'keep-alive'],
+  ['/api/v1/auth/invalidate-token', 'invalidate'],
+]);
 
 /** The Jamf Pro API's error body for a bad or expired bearer token. */
 const INVALID_TOKEN_BODY = { httpStatus: 401, errors: [{ code: 'INVALID_TOKEN', description: 'Unauthorized', id: '0', field: null }] };
@@ -61,4 +73,22 @@ export function invalidateToken(tokens: TokenRegistry, headers: IncomingHttpHead
   if (check.state !== 'valid') return jsonReply(401, INVALID_TOKEN_BODY);
   tokens.revoke(check.token.token);
   return { status: 204, headers: {}, body: Buffer.alloc(0) };
+}
+
+/** Jamf Pro API (`/api/…`): the token endpoints, counted, after the simulator's `delay`. */
+export async function tokenApi(req: IncomingMessage, res: ServerResponse, path: string, parts: { board: CounterBoard; tokens: TokenRegistry; delay(): Promise<void> }): Promise<void> {
+  const { tokens } = parts;
+  const route = API_ROUTES.get(path);
+  if (route !== undefined && route !== 'invalidate') parts.board.values.tokenRequests++;
+  await parts.delay();
+  const body = await readBody(req, MAX_API_BODY_BYTES);
+  if (route === undefined) return sendReply(res, jsonReply(404, { httpStatus: 404, errors: [] }));
+  if (req.method !== 'POST') return sendReply(res, jsonReply(405, { httpStatus: 405, errors: [] }));
+  if (body === undefined) return sendReply(res, jsonReply(413, { httpStatus: 413, errors: [] }));
+  switch (route) {
+    case 'oauth': return sendReply(res, oauthToken(tokens, req.headers, body));
+    case 'token': return sendReply(res, userToken(tokens, req.headers));
+    case 'keep-alive': return sendReply(res, keepAlive(tokens, req.headers));
+    case 'invalidate': return sendReply(res, invalidateToken(tokens, req.headers));
+  }
 }

@@ -23,6 +23,8 @@ export class RedisSlotLimiter implements SlotLimiter {
   private readonly local: SlotLimiter;
   private readonly leases: SemaphoreLeases;
   private readonly held = new Set<Lease>();
+  /** Tasks settled whose slot is on its way back to Redis (their place in this instance's line is still taken). */
+  private releasing = 0;
 
   constructor(client: Redis, options: SlotLimiterOptions & { prefix?: string; leaseMarginMs?: number }) {
     this.max = options.max;
@@ -34,23 +36,34 @@ export class RedisSlotLimiter implements SlotLimiter {
     });
   }
 
+  /**
+   * The caller has the task's outcome as soon as it settles; the slot goes back to Redis after that,
+   * off the caller's path, while this instance's own place stays taken until it has (so the next
+   * caller here never finds the slot still taken on Redis and waits a retry for it).
+   */
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.local.run(async () => {
-      const lease = await this.leases.acquire(signal);
-      this.held.add(lease);
-      try {
-        return await task();
-      } finally {
-        this.held.delete(lease);
-        await lease.release();
-      }
-    }, signal);
+    return new Promise<T>((resolve, reject) => {
+      this.local.run(async () => {
+        const lease = await this.leases.acquire(signal);
+        this.held.add(lease);
+        try {
+          resolve(await task());
+        } catch (err) {
+          reject(err);
+        } finally {
+          this.held.delete(lease);
+          this.releasing++;
+          await lease.release();
+          this.releasing--;
+        }
+      }, signal).catch(reject);
+    });
   }
 
   /** This instance's tasks holding a slot (`running`) and waiting for one, here or on Redis (`waiting`). */
   load(): { running: number; waiting: number } {
     const local = this.local.load();
-    return { running: this.held.size, waiting: local.waiting + local.running - this.held.size };
+    return { running: this.held.size, waiting: local.waiting + local.running - this.held.size - this.releasing };
   }
 
   /** Gives back every slot this instance holds (for shutdown, after its requests have drained). */

@@ -10,16 +10,16 @@ import { docsRouter } from './docs/routes';
 import type { GracefulShutdown } from './http-server';
 import { resolveAccount } from './middleware/account';
 import { bearerAuth } from './middleware/auth';
-import { jsonBody } from './middleware/body';
+import { jsonBody, requireJsonBody } from './middleware/body';
 import { errorHandler } from './middleware/error-handler';
 import { idempotency } from './middleware/idempotency';
-import { parseQueryOnce } from './middleware/query';
+import { parseQueryOnce, queryFormHints } from './middleware/query';
 import { perAccountRateLimit, perTokenRateLimit } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { updateUserHandler } from './handlers/update-user';
 import { backendHeader, opsRouter, requestMetrics, type OpsOptions } from './ops';
 import { MemoryIdempotencyStore } from './stores/idempotency-store';
-import { SlidingWindowRateLimit } from './stores/sliding-window';
+import { memoryRateLimit } from './stores/memory-rate-limit';
 import type { IdempotencyStore, Rate, RateLimitStore } from './stores/types';
 import { operationValidation, type ResponseValidation } from './validation';
 
@@ -67,25 +67,31 @@ const use = (name: string, handler: RequestHandler, path?: string): Step => ({
   mount: (app) => { if (path) app.use(path, handler); else app.use(handler); },
 });
 
-/** A rate given as figures becomes an in-process limit; a store is used as it is. */
+/** A rate given as figures becomes an in-process limit (fixed window, exact Retry-After); a store is used as it is. */
 function tokenLimitStore(limit: Rate | RateLimitStore | undefined): RateLimitStore | undefined {
-  return limit === undefined || 'take' in limit ? limit : new SlidingWindowRateLimit(limit);
+  return limit === undefined || 'take' in limit ? limit : memoryRateLimit(limit, 'token');
 }
 
-/** The Update Users operation: validation (fast path, then the validator), the response check, idempotency, account, its rate limit, the handler. */
+/**
+ * The Update Users operation: a body required, validation (fast path, then the validator), the response
+ * check, account, idempotency, the account's rate limit, the handler; then the accepted wire forms added
+ * to errors about an array query parameter.
+ */
 function operationSteps(options: AppOptions, app: Express): void {
   const validation = operationValidation(SPEC_PATH, 'patch', { responses: options.responseValidation, logger: options.logger, fastPath: options.fastValidation !== false });
   app.locals.validationCounts = validation.counts;
   const update = [
     validation.response,
-    idempotency(options.idempotencyStore ?? new MemoryIdempotencyStore()),
     resolveAccount(options.accounts),
+    idempotency(options.idempotencyStore ?? new MemoryIdempotencyStore()),
     perAccountRateLimit(),
     options.handler ?? updateUserHandler(),
   ];
+  app.patch(ROUTE, requireJsonBody);
   if (validation.fast) app.patch(ROUTE, validation.fast, ...update);
   app.use(validation.full);
   app.patch(ROUTE, (_req, _res, next) => { validation.counts.full++; next(); }, ...update);
+  app.use(queryFormHints);
 }
 
 /** The ordered steps of the app, from the first a request meets to the error handler. */
@@ -102,7 +108,7 @@ export function pipeline(options: AppOptions): Step[] {
     use('per-token rate limit', perTokenRateLimit(tokenLimitStore(options.rateLimitPerToken)), '/unified'),
     use('query parsing', parseQueryOnce),
     use('JSON body', jsonBody(options.bodyLimit)),
-    { name: 'validation, idempotency, account, account rate limit, handler', mount: (app) => operationSteps(options, app) },
+    { name: 'validation, account, idempotency, account rate limit, handler', mount: (app) => operationSteps(options, app) },
     use('no route', (req, _res, next) => next(new ApiError(404, `No route for ${req.method} ${req.path}.`))),
     { name: 'error envelope', mount: (app) => app.use(errorHandler(options.logger)) },
   ];

@@ -23,7 +23,7 @@ describe('the request pipeline', () => {
   it('runs its steps in the order a request meets them', () => {
     expect(pipeline(options()).map((step) => step.name)).toEqual([
       'request id and request log', 'shutdown tracker', 'docs and the spec', 'bearer auth', 'per-token rate limit',
-      'query parsing', 'JSON body', 'validation, idempotency, account, account rate limit, handler', 'no route', 'error envelope',
+      'query parsing', 'JSON body', 'validation, account, idempotency, account rate limit, handler', 'no route', 'error envelope',
     ]);
   });
 

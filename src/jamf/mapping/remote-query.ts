@@ -1,26 +1,26 @@
-import { decodeQueryKey } from '../../keys';
+/** One `remote_query[…]=value` pair of the caller's query string, key and value decoded. */
+export interface RemoteQueryPair {
+  key: string;
+  value: string;
+}
 
 const PREFIX = 'remote_query[';
 
-
 /**
- * The query string of Jamf's PUT, taken from the caller's own query string: every
- * `remote_query[k]…=v` pair becomes `k…=v`, in the caller's order, nested brackets kept
- * (`remote_query[a][b]=c` → `a[b]=c`) and the value passed on exactly as it was encoded.
+ * The query string of Jamf's PUT, from the caller's `remote_query` pairs as the server's one query parse
+ * read (and validation checked) them: every `remote_query[k]…=v` becomes `k…=v`, in the caller's order,
+ * nested brackets kept (`remote_query[a][b]=c` → `a[b]=c`, `remote_query[a][]=1` → `a[]=1`). Names
+ * and values are percent-encoded anew (`encodeURIComponent`), brackets written as brackets.
  */
-export function remoteQueryString(callerQuery: string): string {
-  if (!callerQuery.includes('remote_query')) return '';
+export function remoteQueryString(pairs: readonly RemoteQueryPair[]): string {
   const out: string[] = [];
-  for (const pair of callerQuery.split('&')) {
-    const eq = pair.indexOf('=');
-    const rawKey = eq === -1 ? pair : pair.slice(0, eq);
-    const key = decodeQueryKey(rawKey);
+  for (const { key, value } of pairs) {
     if (!key.startsWith(PREFIX)) continue;
-    const close = key.indexOf(']', PREFIX.length);
-    if (close === -1) continue;
-    const name = key.slice(PREFIX.length, close);
-    const rest = key.slice(close + 1).replace(/[^[\]]+/g, (part) => encodeURIComponent(part));
-    out.push(`${encodeURIComponent(name)}${rest}${eq === -1 ? '' : pair.slice(eq)}`);
+    const parts = key.slice(PREFIX.length - 1).match(/\[[^\]]*\]/g) ?? [];
+    const [name, ...rest] = parts.map((part) => part.slice(1, -1));
+    if (name === undefined || name === '') continue;
+    const nested = rest.map((part) => `[${encodeURIComponent(part)}]`).join('');
+    out.push(`${encodeURIComponent(name)}${nested}=${encodeURIComponent(value)}`);
   }
   return out.join('&');
 }

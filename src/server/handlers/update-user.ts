@@ -5,6 +5,7 @@ import { toJamfUserXml } from '../../jamf/mapping/to-jamf';
 import { toNormalizedUser, toUnifiedUser, withoutFields } from '../../jamf/mapping/from-jamf';
 import { remoteQueryString } from '../../jamf/mapping/remote-query';
 import type { AccountLocals } from '../middleware/account';
+import type { QueryLocals } from '../middleware/query';
 
 type Operation = operations['updateMdmUser'];
 type Query = Operation['parameters']['query'];
@@ -16,17 +17,17 @@ export const RAW_MEDIA_TYPE = 'application/vnd.mdm-users.raw+json';
 /**
  * `PATCH /unified/mdm/users/{id}`: maps the unified body to Jamf's `<user>` XML, writes it and reads the
  * user back through the connector of the account the account step found, and answers in the asked format. Runs after validation,
- * so parameters and body have the spec's types; every failure goes to the error handler.
+ * so parameters and body have the spec's types; `remote_query` goes to Jamf as the query step read it (the
+ * pairs validation checked, never a second parse of the URL); every failure goes to the error handler.
  */
 export function updateUserHandler(): RequestHandler {
   return async (req, res) => {
     const query = req.query as unknown as Query;
     const body = req.body as Body;
     const id = String(req.params.id);
-    const { account } = res.locals as AccountLocals;
+    const { account, remoteQuery: remotePairs = [] } = res.locals as AccountLocals & Partial<QueryLocals>;
     const xml = toJamfUserXml(body);
-    const at = req.originalUrl.indexOf('?');
-    const remoteQuery = remoteQueryString(at === -1 ? '' : req.originalUrl.slice(at + 1));
+    const remoteQuery = remoteQueryString(remotePairs);
     const format = query.truto_response_format ?? 'unified';
 
     if (format === 'stream') {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { ApiError, RemoteError, type FieldError } from '../../errors';
+import { ApiError, JamfStatusError, RemoteError, type FieldError } from '../../errors';
 import type { components } from '../../../generated/mdm-users';
 
 export type ErrorEnvelope = components['schemas']['Error'];
@@ -9,6 +9,8 @@ export type ErrorEnvelope = components['schemas']['Error'];
 interface Enveloped {
   envelope: ErrorEnvelope;
   headers?: Record<string, string>;
+  /** Jamf's response headers, forwarded where this server does not set the header itself. */
+  remoteHeaders?: Record<string, string>;
 }
 
 /** The reason phrase of a status, as the envelope's `error`. */
@@ -45,7 +47,7 @@ export function toEnvelope(err: unknown): Enveloped {
     const body = envelope(err.status, err.message);
     body.truto_is_remote_error = true;
     body.raw_response = err.rawResponse;
-    return { envelope: body, ...(err.headers ? { headers: err.headers } : {}) };
+    return { envelope: body, ...(err.headers ? { headers: err.headers } : {}), ...(err instanceof JamfStatusError ? { remoteHeaders: err.remoteHeaders } : {}) };
   }
   if (err instanceof ApiError) {
     return { envelope: envelope(err.status, err.message, err.errors), ...(err.headers ? { headers: err.headers } : {}) };
@@ -86,8 +88,9 @@ function clientError(status: number, e: StatusCarrier): ErrorEnvelope {
   return envelope(status, status === 415 ? `${message}. Send the body as application/json.` : message, errors);
 }
 
-/** Writes an envelope as the response (JSON, with any headers the error carries). */
+/** Writes an envelope as the response (JSON, with any headers the error carries; Jamf's where the response has none of that name, its `Date` never). */
 export function sendEnvelope(res: Response, enveloped: Enveloped): void {
+  for (const [name, value] of Object.entries(enveloped.remoteHeaders ?? {})) if (name !== 'date' && !res.hasHeader(name)) res.setHeader(name, value);
   if (enveloped.headers) res.set(enveloped.headers);
   res.status(enveloped.envelope.statusCode).type('application/json').json(enveloped.envelope);
 }

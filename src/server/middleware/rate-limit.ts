@@ -4,9 +4,33 @@ import type { RateLimitDecision, RateLimitStore } from '../stores/types';
 import type { AuthLocals } from './auth';
 import type { AccountLocals } from './account';
 
+/** Where the rate-limit steps leave their decisions (`res.locals`), in the order the limits were counted. */
+export interface RateLimitLocals {
+  rateLimits: RateLimitDecision[];
+}
+
 /** The 429 of a rate limit, in the envelope, with `Retry-After`. */
 export function tooManyRequests(retryAfter: number, what: string): ApiError {
   return new ApiError(429, `Too many requests ${what}. Wait ${retryAfter} s (Retry-After) and try again.`, undefined, { 'Retry-After': String(retryAfter) });
+}
+
+/**
+ * The limit that binds among a request's decisions: the one with the fewest requests remaining; on a
+ * tie a refusal before an admission, then the one whose window resets last.
+ */
+export function bindingLimit(decisions: readonly RateLimitDecision[]): RateLimitDecision | undefined {
+  const tighter = (a: RateLimitDecision, b: RateLimitDecision): boolean =>
+    a.remaining !== b.remaining ? a.remaining < b.remaining : a.allowed !== b.allowed ? !a.allowed : a.resetSeconds > b.resetSeconds;
+  return decisions.reduce<RateLimitDecision | undefined>((binding, d) => (!binding || tighter(d, binding) ? d : binding), undefined);
+}
+
+/** Sets `ratelimit-limit`, `ratelimit-remaining` and `ratelimit-reset` (Truto's names) from the binding limit of `res`. */
+function setRateLimitHeaders(res: Response): void {
+  const binding = bindingLimit((res.locals as Partial<RateLimitLocals>).rateLimits ?? []);
+  if (!binding) return;
+  res.setHeader('ratelimit-limit', String(binding.limit));
+  res.setHeader('ratelimit-remaining', String(binding.remaining));
+  res.setHeader('ratelimit-reset', String(binding.resetSeconds));
 }
 
 /** Which limit applies to a request, under which key, and how to name it in a refusal. */
@@ -18,7 +42,9 @@ export interface RateLimitScope {
 
 /**
  * A rate-limit step: counts the request against the limit `scopeOf` names (none: passes), and refuses
- * it with 429 and `Retry-After` when it is over. The decision is left in `res.locals.rateLimit`.
+ * it with 429 and `Retry-After` when it is over. The decision is added to `res.locals.rateLimits`, and the
+ * rate-limit headers of the response are set from the binding one, so every answer from here on,
+ * success or error, carries them.
  */
 export function rateLimit(scopeOf: (res: Response) => RateLimitScope | undefined): RequestHandler {
   return (_req, res, next) => {
@@ -28,7 +54,9 @@ export function rateLimit(scopeOf: (res: Response) => RateLimitScope | undefined
       return;
     }
     scope.store.take(scope.key).then((decision: RateLimitDecision) => {
-      (res.locals as { rateLimit?: RateLimitDecision }).rateLimit = decision;
+      const locals = res.locals as Partial<RateLimitLocals>;
+      (locals.rateLimits ??= []).push(decision);
+      setRateLimitHeaders(res);
       const { rate } = scope.store;
       next(decision.allowed ? undefined : tooManyRequests(decision.retryAfterSeconds, `${scope.what} (at most ${rate.requests} per ${rate.seconds} s)`));
     }, next);

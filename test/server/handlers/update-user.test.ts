@@ -148,6 +148,23 @@ describe('PATCH /unified/mdm/users/{id}', () => {
       });
       expect(lastPut()?.query).toBe('foo=bar&a[b]=c%20d%26e');
     });
+
+    const send = (q: string) => fetch(`${stack.url}/unified/mdm/users/1?integrated_account_id=${ACCOUNT_ID}&${q}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: '{"name":"user28"}',
+    });
+
+    it('passes remote_query in Truto\'s SDK shape (brackets percent-encoded) to Jamf, in order', async () => {
+      const res = await send('remote_query%5Bfoo%5D=bar&remote_query%5Ba%5D%5Bb%5D=c&remote_query%5Bl%5D%5B%5D=1&remote_query%5Bl%5D%5B%5D=2');
+      expect(res.status).toBe(200);
+      expect(lastPut()?.query).toBe('foo=bar&a[b]=c&l[]=1&l[]=2');
+    });
+
+    it('sends Jamf the remote_query values validation read, percent-encoded anew, never the raw text again', async () => {
+      // '%' not followed by two hex digits, and '+': the server reads '100%' and 'a b'; Jamf must get those values.
+      const res = await send('remote_query[q]=100%&remote_query[r]=a+b');
+      expect(res.status).toBe(200);
+      expect(lastPut()?.query).toBe('q=100%25&r=a%20b');
+    });
   });
 
   describe('errors, each in the envelope and valid against the spec', () => {
@@ -209,12 +226,38 @@ describe('PATCH /unified/mdm/users/{id}', () => {
       expect(error).toMatchObject({ statusCode: 404, truto_is_remote_error: true, message: 'The server has not found anything matching the request URI' });
     });
 
+    // Truto's rule: Jamf's own status is kept (these answered 502 before the connector kept it).
     it.each([
-      { name: 'Jamf 500', fault: (s: Stack) => s.simulator.faults.failNext(1, 500) },
-      { name: 'Jamf 503 on every attempt', fault: (s: Stack) => s.simulator.faults.failNext(3, 503) },
+      { name: 'Jamf 500', status: 500, fault: (s: Stack) => s.simulator.faults.failNext(1, 500) },
+      { name: 'Jamf 503 on every attempt', status: 503, fault: (s: Stack) => s.simulator.faults.failNext(3, 503) },
+      { name: 'Jamf 422', status: 422, fault: (s: Stack) => s.simulator.faults.failNext(1, 422) },
+      { name: 'Jamf 429', status: 429, fault: (s: Stack) => s.simulator.faults.failNext(1, 429) },
+      { name: 'Jamf 507, a status the spec declares only as a 5XX range', status: 507, fault: (s: Stack) => s.simulator.faults.failNext(1, 507) },
+    ])('passes $name on with Jamf\'s status as a remote error, valid against the spec', async ({ status, fault }) => {
+      fault(stack);
+      // Not through the client: it retries a 429 or 503 by itself.
+      const res = await raw(endpoint(), { body: '{"name":"user28"}' });
+      expect(res.status).toBe(status);
+      expect(await res.json()).toMatchObject({ statusCode: status, truto_is_remote_error: true, raw_response: expect.stringMatching(/Status page/) });
+    });
+
+    it('forwards Jamf\'s response headers on its error, its Retry-After on a 503', async () => {
+      stack.simulator.faults.failNext(1, 422, { retryAfter: 30 });
+      const unprocessable = await raw(endpoint(), { body: '{"name":"user28"}' });
+      expect(unprocessable.status).toBe(422);
+      expect(unprocessable.headers.get('retry-after')).toBe('30');
+      expect(unprocessable.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(unprocessable.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      stack.simulator.faults.failNext(3, 503, { retryAfter: 1 });
+      const unavailable = await raw(endpoint(), { body: '{"name":"user28"}' });
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.headers.get('retry-after')).toBe('1');
+    });
+
+    it.each([
       { name: 'a connection reset on every attempt', fault: (s: Stack) => s.simulator.faults.resetNext(3) },
       { name: 'an unparseable answer', fault: (s: Stack) => s.simulator.faults.garbleNext(2) },
-    ])('answers 502 remote error for $name', async ({ fault }) => {
+    ])('answers 502 remote error for $name (no clean answer from Jamf)', async ({ fault }) => {
       fault(stack);
       const { error, response } = await remote(ACCOUNT_ID);
       expect(response.status).toBe(502);

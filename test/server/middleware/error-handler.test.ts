@@ -1,34 +1,34 @@
-import { Writable } from 'node:stream';
 import express from 'express';
-import { ApiError, JamfConnectionError, JamfStatusError, JamfTimeoutError } from '../../../src/errors';
-import { errorHandler } from '../../../src/server/middleware/error-handler';
+import { JamfStatusError } from '../../../src/errors';
 import { createLogger } from '../../../src/server/logger';
+import { errorHandler, toEnvelope } from '../../../src/server/middleware/error-handler';
 import { listen } from '../../helpers/listen';
 
-const LEVELS: Record<number, string> = { 30: 'info', 40: 'warn', 50: 'error' };
+describe('the error envelope of a Jamf error status', () => {
+  const jamfHeaders = { 'x-jamf-trace': 'abc123', 'cache-control': 'no-store', 'x-request-id': 'jamf-own-id', date: 'Tue, 01 Dec 2026 07:00:00 GMT' };
+  const error = () => new JamfStatusError(409, 'Error: Duplicate name', '<html>…</html>', jamfHeaders);
 
-describe('the error handler logs at the level an operator acts on', () => {
-  it.each([
-    ['a Jamf connection failure (502)', () => new JamfConnectionError('Jamf reset the connection.'), 502, 'warn'],
-    ['a 503 from Jamf', () => new JamfStatusError(503, 'Jamf is unavailable.', '<html/>', {}), 503, 'warn'],
-    ['a Jamf timeout (504)', () => new JamfTimeoutError('Jamf did not answer in time.'), 504, 'warn'],
-    ["the server's own 503 (queue full)", () => new ApiError(503, 'Too many requests are waiting for this Jamf instance.'), 503, 'warn'],
-    ['a bug of ours (500)', () => new TypeError('undefined is not a function'), 500, 'error'],
-    ['a client mistake (400)', () => new ApiError(400, 'The body is not valid.'), 400, 'info'],
-    ["Jamf's own 409", () => new JamfStatusError(409, 'Error: Duplicate name', '<html/>', {}), 409, 'info'],
-  ])('%s', async (_name, error, status, level) => {
-    const lines: Array<{ level: number; msg: string; err?: { stack?: string } }> = [];
-    const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(JSON.parse(chunk.toString())); done(); } });
+  it('carries Jamf\'s headers apart from its own', () => {
+    expect(toEnvelope(error())).toMatchObject({ envelope: { statusCode: 409, truto_is_remote_error: true }, remoteHeaders: jamfHeaders });
+  });
+
+  it('forwards Jamf\'s headers, except Date and any this server already set, whose own value wins', async () => {
     const app = express();
-    app.get('/x', () => { throw error(); });
-    app.use(errorHandler(createLogger('info', sink)));
+    app.use((_req, res, next) => { res.setHeader('x-request-id', 'ours'); next(); });
+    app.use((_req, _res, next) => next(error()));
+    app.use(errorHandler(createLogger('silent')));
     const server = await listen(app);
     try {
-      expect((await fetch(`${server.url}/x`)).status).toBe(status);
+      const res = await fetch(`${server.url}/x`);
+      expect(res.status).toBe(409);
+      expect(res.headers.get('x-jamf-trace')).toBe('abc123');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('x-request-id')).toBe('ours');
+      expect(res.headers.get('date')).not.toBe(jamfHeaders.date);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await res.json()).toMatchObject({ statusCode: 409, message: 'Error: Duplicate name', truto_is_remote_error: true });
     } finally {
       await server.close();
     }
-    expect(lines.map((l) => LEVELS[l.level])).toEqual([level]);
-    if (level === 'error') expect(lines[0]?.err?.stack).toMatch(/TypeError/);
   });
 });

@@ -1,6 +1,7 @@
-import { createAccountRegistry } from '../../../src/server/accounts/registry';
+import { createAccountRegistry, type AccountRegistry } from '../../../src/server/accounts/registry';
 import { createApp } from '../../../src/server/app';
 import { createLogger } from '../../../src/server/logger';
+import { isRepeatable } from '../../../src/server/middleware/idempotency';
 import { listen } from '../../helpers/listen';
 import { ACCOUNT_ID, API_TOKEN, startStack, type Stack } from '../../helpers/stack';
 
@@ -45,8 +46,35 @@ describe('Idempotency-Key', () => {
   it('does not keep a failure worth retrying: the retry with the same key is carried out', async () => {
     stack.simulator.faults.failNext(1, 500);
     const failed = await send('key-retry', { name: 'user28' });
-    expect(failed.status).toBe(502);
+    expect(failed.status).toBe(500); // Jamf's own 500, kept as Truto does (it was 502 before)
     const retried = await send('key-retry', { name: 'user28' });
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it.each<{ name: string; id: string; status: number; fault: () => void; body?: { name: string } }>([
+    { name: 'Jamf\'s 404 for a user it does not have', id: '999999', status: 404, fault: () => undefined },
+    { name: 'Jamf\'s 409 for a name another user has', id: '6', status: 409, fault: () => undefined, body: { name: 'user28' } },
+    { name: 'Jamf\'s 422', id: '1', status: 422, fault: () => { stack.simulator.faults.failNext(1, 422); } },
+  ])('keeps $name: the retry is answered the same, without writing to Jamf again', async ({ id, status, fault, body }) => {
+    const key = `key-kept-${status}`;
+    fault();
+    const first = await send(key, body ?? { name: 'user28' }, id);
+    expect(first.status).toBe(status);
+    const puts = stack.simulator.counters.puts;
+    const again = await send(key, body ?? { name: 'user28' }, id);
+    expect(again.status).toBe(status);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.text()).toBe(await first.text());
+    expect(stack.simulator.counters.puts).toBe(puts);
+  });
+
+  it.each([401, 403])('does not keep Jamf\'s %s (credentials or privileges may be fixed): the retry is carried out', async (status) => {
+    stack.simulator.faults.failNext(status === 401 ? 2 : 1, status);
+    const refused = await send(`key-remote-${status}`, { name: 'user28' });
+    expect(refused.status).toBe(status);
+    expect(await refused.json()).toMatchObject({ truto_is_remote_error: true });
+    const retried = await send(`key-remote-${status}`, { name: 'user28' });
     expect(retried.status).toBe(200);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
   });
@@ -54,6 +82,39 @@ describe('Idempotency-Key', () => {
   it('refuses a malformed key with 400', async () => {
     const res = await send('x'.repeat(300), { name: 'user28' });
     expect(res.status).toBe(400);
+  });
+});
+
+describe('isRepeatable', () => {
+  it.each([200, 201, 204, 400, 404, 405, 409, 410, 413, 415, 422])('keeps %s', (status) => expect(isRepeatable(status)).toBe(true));
+  it.each([401, 403, 407, 408, 423, 429, 500, 502, 503, 504])('does not keep %s', (status) => expect(isRepeatable(status)).toBe(false));
+});
+
+describe('Idempotency-Key and accounts', () => {
+  it('claims no key for an account the server does not know (yet): the same request is carried out once the account is there', async () => {
+    let writes = 0;
+    const context = { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic' as const, username: 'u', password: 'p' } };
+    const known = createAccountRegistry([{ id: ACCOUNT_ID, integration: 'jamf', context }], () => ({
+      updateUser: (id: string) => { writes++; return Promise.resolve({ user: { id: Number(id), name: 'x' } }); },
+      updateUserStream: () => Promise.reject(new Error('not used')),
+      close: () => Promise.resolve(),
+    }));
+    let added = false;
+    const accounts: AccountRegistry = { ...known, get: (id) => (added ? known.get(id) : undefined) };
+    const server = await listen(createApp({ tokens: ['token-a'], accounts, logger: createLogger('silent'), responseValidation: 'fail' }));
+    try {
+      const send = () => fetch(`${server.url}/unified/mdm/users/1?integrated_account_id=${ACCOUNT_ID}`, {
+        method: 'PATCH', headers: { authorization: 'Bearer token-a', 'content-type': 'application/json', 'idempotency-key': 'account-key' }, body: '{"name":"x"}',
+      });
+      expect((await send()).status).toBe(404);
+      added = true;
+      const retried = await send();
+      expect(retried.status).toBe(200);
+      expect(retried.headers.get('idempotent-replayed')).toBeNull();
+      expect(writes).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -31,7 +31,11 @@ profile.samples.forEach((id, i) => {
   if (clock < skipUs) return;
   self.set(id, (self.get(id) ?? 0) + delta);
 });
-const total = [...self.values()].reduce((a, b) => a + b, 0);
+const isIdle = (id: number): boolean => byId.get(id)?.callFrame.functionName === '(idle)';
+const sampled = [...self.values()].reduce((a, b) => a + b, 0);
+const idle = [...self].reduce((sum, [id, t]) => sum + (isIdle(id) ? t : 0), 0);
+// Percentages are of the busy time (idle left out): a bench server idles while the other variants run.
+const total = sampled - idle;
 
 const where = (n: Node): string => {
   const url = n.callFrame.url.replace(/^file:\/\//, '');
@@ -47,6 +51,7 @@ const selfBy = new Map<string, number>();
 const pkgBy = new Map<string, number>();
 const inclBy = new Map<string, number>();
 for (const [id, t] of self) {
+  if (isIdle(id)) continue;
   const n = byId.get(id) as Node;
   selfBy.set(label(n), (selfBy.get(label(n)) ?? 0) + t);
   const pkg = where(n).startsWith('ours:') ? 'ours' : where(n);
@@ -70,7 +75,8 @@ for (const [id, t] of self) {
     cur = parent.get(cur);
   }
   const n = byId.get(id) as Node;
-  if (n.callFrame.functionName === '(garbage collector)' || n.callFrame.functionName === '(idle)' || n.callFrame.functionName === '(program)') pkg = n.callFrame.functionName;
+  if (n.callFrame.functionName === '(idle)') continue;
+  if (n.callFrame.functionName === '(garbage collector)' || n.callFrame.functionName === '(program)') pkg = n.callFrame.functionName;
   chargedBy.set(pkg, (chargedBy.get(pkg) ?? 0) + t);
 }
 const pct = (t: number): string => `${((100 * t) / total).toFixed(1).padStart(5)}%`;
@@ -78,7 +84,18 @@ const print = (title: string, m: Map<string, number>, n: number): void => {
   process.stdout.write(`\n${title}\n`);
   for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n)) process.stdout.write(`${pct(t)}  ${k}\n`);
 };
-process.stdout.write(`${file}: ${(total / 1e6).toFixed(2)} s sampled\n`);
+/** Busy time under the simulator's frames (an embedded simulator shares the process) and the rest. */
+const areas = new Map<string, number>();
+for (const [id, t] of self) {
+  if (isIdle(id)) continue;
+  let area = 'rest (the gateway, its runtime, gc)';
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    if (where(byId.get(cur) as Node).startsWith('ours:src/jamf/simulator/')) { area = 'under the simulator\'s frames'; break; }
+  }
+  areas.set(area, (areas.get(area) ?? 0) + t);
+}
+process.stdout.write(`${file}: ${(sampled / 1e6).toFixed(2)} s sampled, ${(total / 1e6).toFixed(2)} s busy; percentages are of the busy time\n`);
+print('busy time by area', areas, 5);
 print('self time by package', pkgBy, 20);
 print('self time by package, node internals and native code charged to their caller', chargedBy, 30);
 print('self time by function', selfBy, top);

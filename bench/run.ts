@@ -4,25 +4,27 @@
  *
  * Environment: BENCH_SECONDS (5) measured per variant and round, BENCH_WARMUP_SECONDS (1),
  * BENCH_ROUNDS (3), BENCH_CONNECTIONS (10), BENCH_DELAY_MS (10), BENCH_ONLY (comma-separated variant
- * keys, e.g. `a,b`; such a partial run writes partial.json, not latest.json), BENCH_SKIP (stream,cold,prism), BENCH_PROFILE (variant keys, comma-separated: those servers run
+ * keys, e.g. `a,b`; such a partial run writes partial.json, not latest.json; `mi` runs only when named), BENCH_SKIP (stream,cold,prism), BENCH_PROFILE (variant keys, comma-separated: those servers run
  * with `--cpu-prof` into bench/results/profiles/).
  */
-import { execSync, spawn } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import type autocannon from 'autocannon';
 import { request } from 'undici';
 import {
-  ACCOUNT_ID, API_TOKEN, JAMF_PUT_QUERY, JAMF_PUT_XML, JAMF_USER_PATH, PATCH_BODY, PATCH_HEADERS, PATCH_PATH, SIM_CLIENT, USER_ID, unifiedAnswer,
+  API_TOKEN, JAMF_PUT_QUERY, JAMF_PUT_XML, JAMF_USER_PATH, PATCH_BODY, PATCH_HEADERS, PATCH_PATH, SIM_CLIENT, unifiedAnswer,
 } from './common';
+import { coldStart, streamCheck } from './lib/checks';
 import { LAYER_LABELS } from './lib/layers-app';
 import { runLoad, type LoadResult } from './lib/load';
 import {
-  cpuMs, forkServer, freePort, peakRssMb, resetPeakRss, ROOT, rssMb, startPrism, startSimulatorCli, type Started,
+  cpuMs, forkServer, peakRssMb, ROOT, serverWarnings, startMain, startPrism, startSimulatorCli, type Started,
 } from './lib/proc';
+import { median } from './lib/stats';
+import { REDIS_KEYS, REDIS_RATIOS, redisVariants } from './redis';
 
 const num = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -61,12 +63,6 @@ interface Measurement extends LoadResult {
   serverCpuShare: number;
 }
 
-const median = (values: number[]): number => {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((x, y) => x - y);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 const fmt = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const log = (line: string): void => { process.stdout.write(`${line}\n`); };
 
@@ -125,91 +121,11 @@ async function measure(variant: Variant, round: number): Promise<Measurement> {
   };
 }
 
-/**
- * `truto_response_format=stream` of a large remote body: how much the server's RSS grows. Each run uses a
- * fresh server, warmed on small requests but never streamed (the first stream of a process is the worst
- * case: later ones reuse what the first left to the allocator). The last run streams 3× the body, to show
- * that the growth does not follow the body's size.
- */
-async function streamCheck(): Promise<Record<string, unknown>> {
-  const mb = 1024 * 1024;
-  const runs: Array<{ remoteMb: number; baselineMb: number; peakMb: number; growthMb: number; receivedMb: number; seconds: number }> = [];
-  for (const bytes of [100 * mb, 100 * mb, 100 * mb, 300 * mb]) {
-    const sim = await forkServer('large-simulator', 'large-simulator.js', { BENCH_LARGE_BYTES: String(bytes) });
-    const gateway = await forkServer('gateway(stream)', 'gateway.js', { BENCH_UPSTREAM: sim.url });
-    const pid = gateway.child.pid as number;
-    try {
-      // Warm the server on another user (user 6, renamed to its own name), whose GET is small.
-      const warmPath = `/unified/mdm/users/6?integrated_account_id=${ACCOUNT_ID}&truto_response_format=unified`;
-      for (let i = 0; i < 200; i++) {
-        const res = await request(`${gateway.url}${warmPath}`, { method: 'PATCH', headers: PATCH_HEADERS, body: JSON.stringify({ name: 'Twanda9039' }) });
-        await res.body.text();
-        if (res.statusCode !== 200) throw new Error(`stream check warm-up answered ${res.statusCode}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-      const baselineMb = rssMb(pid);
-      const hwmReset = resetPeakRss(pid);
-      let sampledPeak = baselineMb;
-      const sampler = setInterval(() => { sampledPeak = Math.max(sampledPeak, rssMb(pid)); }, 5);
-      const started = performance.now();
-      const res = await request(`${gateway.url}/unified/mdm/users/${USER_ID}?integrated_account_id=${ACCOUNT_ID}&truto_response_format=stream&remote_query[foo]=bar`, {
-        method: 'PATCH', headers: PATCH_HEADERS, body: PATCH_BODY,
-      });
-      let received = 0;
-      for await (const chunk of res.body) received += (chunk as Buffer).length;
-      const seconds = (performance.now() - started) / 1000;
-      clearInterval(sampler);
-      if (res.statusCode !== 200) throw new Error(`the stream answered ${res.statusCode}`);
-      if (received < bytes) throw new Error(`the stream ended after ${received} of ${bytes} bytes`);
-      const peakMb = Math.max(sampledPeak, hwmReset ? peakRssMb(pid) : 0);
-      runs.push({ remoteMb: bytes / mb, baselineMb, peakMb, growthMb: peakMb - baselineMb, receivedMb: received / mb, seconds });
-    } finally {
-      await gateway.stop();
-      await sim.stop();
-    }
-  }
-  const of100 = runs.filter((r) => r.remoteMb === 100).map((r) => r.growthMb);
-  return { runs, growthMbMedian: median(of100), growthMbMax: Math.max(...of100), growthMb300: runs.find((r) => r.remoteMb === 300)?.growthMb };
-}
-
-/** `node dist/src/main.js` (embedded simulator, demo account) from spawn to the first 200 of the example PATCH. */
-async function coldStart(): Promise<Record<string, unknown>> {
-  const runs: Array<{ listeningMs: number; firstResponseMs: number }> = [];
-  for (let i = 0; i < 3; i++) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const started = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MDM_API_TOKENS: API_TOKEN },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    let listeningMs = Number.NaN;
-    let firstResponseMs = Number.NaN;
-    try {
-      while (performance.now() - started < 20_000) {
-        try {
-          const res = await request(`${url}${PATCH_PATH}`, { method: 'PATCH', headers: PATCH_HEADERS, body: PATCH_BODY, reset: true });
-          if (Number.isNaN(listeningMs)) listeningMs = performance.now() - started;
-          await res.body.text();
-          if (res.statusCode === 200) { firstResponseMs = performance.now() - started; break; }
-          throw new Error(`the first answer was ${res.statusCode}`);
-        } catch (err) {
-          if ((err as { code?: string }).code !== 'ECONNREFUSED') throw err;
-          await new Promise((r) => setTimeout(r, 2));
-        }
-      }
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-    runs.push({ listeningMs, firstResponseMs });
-  }
-  return { runs, firstResponseMsMedian: median(runs.map((r) => r.firstResponseMs)) };
-}
-
 interface RatioDef { name: string; num: string; den: string; field: 'opsPerSec' | 'p50diff'; target?: { op: '>=' | '<='; value: number } }
 
 const RATIOS: RatioDef[] = [
+  { name: 'm/e requests/s (npm start, embedded simulator / Prism mock)', num: 'm', den: 'e', field: 'opsPerSec', target: { op: '>=', value: 1.5 } },
+  { name: 'm/mi requests/s (simulator in its own thread / in the server\'s)', num: 'm', den: 'mi', field: 'opsPerSec' },
   { name: 'b/a requests/s (real server, stub Jamf / bare Express)', num: 'b', den: 'a', field: 'opsPerSec', target: { op: '>=', value: 0.75 } },
   { name: 'b/e requests/s (real server, stub Jamf / Prism mock)', num: 'b', den: 'e', field: 'opsPerSec', target: { op: '>=', value: 2.5 } },
   { name: 'c/t requests/s, CPU-bound (real / thinnest gateway)', num: 'c0', den: 't0', field: 'opsPerSec', target: { op: '>=', value: 0.5 } },
@@ -219,6 +135,7 @@ const RATIOS: RatioDef[] = [
   { name: 'c/t requests/s, latency-bound', num: 'c10', den: 't10', field: 'opsPerSec' },
   { name: 'c−d added p50 ms, latency-bound', num: 'c10', den: 'd10', field: 'p50diff', target: { op: '<=', value: 2 } },
   { name: 't−d added p50 ms, latency-bound', num: 't10', den: 'd10', field: 'p50diff' },
+  ...REDIS_RATIOS,
 ];
 
 function machine(): { nproc: number; cpu: string; node: string; commit: string; date: string } {
@@ -245,8 +162,8 @@ async function main(): Promise<void> {
         if (want(key)) variants.push({ key, label: `${key} ${LAYER_LABELS[layer]}`, server: await keep(forkServer(key, 'layers.js', { BENCH_LAYERS: String(layer) }, profileArgs(key))), requests: [patchRequest] });
       }
     }
-    const needSim0 = !LAYERS_MODE && ['c0', 't0', 'd0'].some(want);
-    const needSim10 = !LAYERS_MODE && ['c10', 't10', 'd10'].some(want);
+    const needSim0 = !LAYERS_MODE && ['c0', 't0', 'd0', ...REDIS_KEYS[0]].some(want);
+    const needSim10 = !LAYERS_MODE && ['c10', 't10', 'd10', ...REDIS_KEYS[10]].some(want);
     const sims: Record<string, Started> = {};
     if (needSim0) sims['0'] = await keep(startSimulatorCli('simulator(0 ms)', 0));
     if (needSim10) sims['10'] = await keep(startSimulatorCli(`simulator(${DELAY_MS} ms)`, DELAY_MS));
@@ -254,6 +171,13 @@ async function main(): Promise<void> {
 
     if (!LAYERS_MODE && want('a')) variants.push({ key: 'a', label: 'a  bare Express, fixed answer', server: await keep(forkServer('a', 'floor.js', {}, profileArgs('a'))), requests: [patchRequest] });
     if (!LAYERS_MODE && want('b')) variants.push({ key: 'b', label: 'b  real server, stub Jamf', server: await keep(forkServer('b', 'gateway.js', gatewayEnv('stub'), profileArgs('b'))), requests: [patchRequest] });
+    if (!LAYERS_MODE && want('m')) {
+      const env = { MDM_API_TOKENS: API_TOKEN, MDM_RATE_LIMIT_PER_TOKEN: '1000000000/1s' };
+      variants.push({ key: 'm', label: 'm  npm start (embedded simulator)', server: await keep(startMain('m', env, profileArgs('m'))), requests: [patchRequest] });
+    }
+    if (!LAYERS_MODE && ONLY?.has('mi')) {
+      variants.push({ key: 'mi', label: 'mi m with the simulator in the server\'s thread', server: await keep(forkServer('mi', 'embedded-inline.js', {}, profileArgs('mi'))), requests: [patchRequest] });
+    }
     if (!LAYERS_MODE && want('e') && !SKIP.has('prism')) {
       variants.push({ key: 'e', label: 'e  Prism 5.14.2 mock', server: await keep(startPrism('e', join(ROOT, 'openapi', 'mdm-users.yaml'), join(RESULTS_DIR, 'prism.log'))), requests: [patchRequest] });
     }
@@ -264,6 +188,7 @@ async function main(): Promise<void> {
       if (want(key('t'))) variants.push({ key: key('t'), label: `${key('t').padEnd(3)} thinnest gateway → simulator (${mode})`, server: await keep(forkServer(key('t'), 'thin.js', gatewayEnv(sim.url), profileArgs(key('t')))), simulator: sim, requests: [patchRequest] });
       if (want(key('d'))) variants.push({ key: key('d'), label: `${key('d').padEnd(3)} PUT + GET straight to simulator (${mode})`, server: sim, requests: upstreamRequests(await jamfSession(sim.url)) });
     }
+    if (!LAYERS_MODE) variants.push(...(await redisVariants({ want, keep, sims, env: gatewayEnv, profileArgs })));
 
     // Every variant must answer 200 (and the gateways what the floor answers) before it is measured.
     const expected = unifiedAnswer();
@@ -271,7 +196,7 @@ async function main(): Promise<void> {
       if (v.key.startsWith('d')) continue;
       const { status, body } = await probe(v.server.url);
       if (status !== 200) throw new Error(`${v.key} answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
-      if (['a', 'b', 'c0', 'c10'].includes(v.key) && !isDeepStrictEqual(body, expected)) {
+      if (['a', 'b', 'm', 'mi', 'c0', 'c10'].includes(v.key) && !isDeepStrictEqual(body, expected)) {
         throw new Error(`${v.key} answered a different user: ${JSON.stringify(body).slice(0, 300)}`);
       }
     }
@@ -344,6 +269,8 @@ async function main(): Promise<void> {
       log(`\nstream of a 100 MB remote body, fresh server each time: server RSS grew ${fmt(stream.growthMbMedian as number, 1)} MB (median of 3), ${fmt(stream.growthMbMax as number, 1)} MB (max); target < 32 MB ${(stream.growthMbMedian as number) < 32 ? 'met' : 'MISSED'}`);
       log(`  300 MB remote body: RSS grew ${fmt(stream.growthMb300 as number, 1)} MB; runs: ${(stream.runs as Array<{ remoteMb: number; growthMb: number; seconds: number }>).map((r) => `${r.remoteMb} MB +${fmt(r.growthMb, 1)} MB in ${fmt(r.seconds, 1)} s`).join(', ')}`);
     }
+    const warnings = [...serverWarnings].map(([what, n]) => `${what} ×${n}`);
+    log(`process warnings printed by the servers: ${warnings.length === 0 ? 'none' : warnings.join(', ')}`);
     if (cold) log(`cold start (node dist/src/main.js, embedded simulator) to the first 200: ${fmt(cold.firstResponseMsMedian as number, 0)} ms (median); target < 1000 ms ${(cold.firstResponseMsMedian as number) < 1000 ? 'met' : 'MISSED'}`);
 
     // A partial run (BENCH_ONLY) keeps its figures apart, so latest.json stays the last complete run.
@@ -362,7 +289,7 @@ async function main(): Promise<void> {
       }
       renameSync(latestFile, join(RESULTS_DIR, stem === 'latest' ? 'previous.json' : `${stem}.previous.json`));
     }
-    writeFileSync(latestFile, `${JSON.stringify({ meta, variants: summary, ratios, stream, coldStart: cold }, null, 2)}\n`);
+    writeFileSync(latestFile, `${JSON.stringify({ meta, variants: summary, ratios, stream, coldStart: cold, serverWarnings: Object.fromEntries(serverWarnings) }, null, 2)}\n`);
     log(`\nwritten ${latestFile}`);
   } finally {
     for (const s of started) await s.stop();

@@ -3,6 +3,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { request } from 'undici';
 import type { ReadyMessage } from '../common';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -17,6 +18,20 @@ export interface Started {
 }
 
 const CLK_TCK = 100;
+
+/** Process warnings (MaxListenersExceededWarning, …) the servers printed, by name and server. */
+export const serverWarnings = new Map<string, number>();
+
+/** Passes a child's stderr through to ours and counts the process warnings in it. */
+function watchStderr(name: string, child: ChildProcess): void {
+  child.stderr?.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    for (const match of chunk.toString('utf8').matchAll(/\b([A-Z][A-Za-z]*Warning)\b/g)) {
+      const key = `${match[1]} (${name})`;
+      serverWarnings.set(key, (serverWarnings.get(key) ?? 0) + 1);
+    }
+  });
+}
 
 function stopper(child: ChildProcess): () => Promise<void> {
   return () => new Promise<void>((resolve) => {
@@ -36,8 +51,9 @@ export function forkServer(name: string, script: string, env: Record<string, str
   const child = fork(join(SERVERS_DIR, script), [], {
     env: { ...process.env, ...env },
     execArgv,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+  watchStderr(name, child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name} did not start within 30 s`)); }, 30_000);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code} before listening`)); });
@@ -54,8 +70,9 @@ export function forkServer(name: string, script: string, env: Record<string, str
 export function startSimulatorCli(name: string, delayMs: number): Promise<Started> {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'jamf', 'simulator', 'main.js')], {
     env: { ...process.env, SIM_DELAY_MS: String(delayMs), SIM_HOST: '127.0.0.1', SIM_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  watchStderr(name, child);
   return new Promise((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name} did not start within 30 s`)); }, 30_000);
@@ -71,6 +88,40 @@ export function startSimulatorCli(name: string, delayMs: number): Promise<Starte
       resolve({ name, url: (JSON.parse(line) as { url: string }).url, child, stop: stopper(child) });
     });
   });
+}
+
+/**
+ * Variant m: `node dist/src/main.js` as `npm start` runs it with no accounts file (embedded Jamf simulator,
+ * demo account, production defaults), on a free port, with `env` on top (the bench sets only the API token
+ * and the never-refusing rate limit). Ready once it answers the example PATCH with 200.
+ */
+export async function startMain(name: string, env: Record<string, string>, execArgv: string[] = []): Promise<Started> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'dist', 'src', 'main.js')], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  watchStderr(name, child);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before listening`);
+    if (await answers(url)) break;
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`${name} did not start within 30 s`); }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { name, url, child, stop: stopper(child) };
+}
+
+/** Whether an HTTP server answers at `url` (any status). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await request(url, { method: 'GET', reset: true });
+    await res.body.dump();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A free TCP port on loopback (free a moment ago). */

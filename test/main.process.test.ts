@@ -19,6 +19,7 @@ describe('the server process (npm start runs it)', () => {
     try {
       const banner = await waitFor(server.output, /(curl -g [\s\S]*?-d '[^']*')/);
       expect(server.output()).toMatch(/API token \(generated/);
+      await waitFor(server.output, /"msg":"listening"/);
       const logs = logLines(server.output());
       expect(logs.find((l) => l.level === 40 && /embedded Jamf simulator/.test(String(l.msg)))).toBeDefined();
       const listening = logs.find((l) => l.msg === 'listening');

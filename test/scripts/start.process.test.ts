@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/run';
-import { logLines, spawnServer, waitFor } from '../helpers/server-process';
+import { logLines, spawnServer, waitFor, within } from '../helpers/server-process';
 
 /** Whether a process with this pid still exists. */
 function alive(pid: number): boolean {
@@ -28,12 +28,15 @@ function listening(port: number): Promise<boolean> {
 describe('npm start', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('stops the server gracefully on %s to the npm process, leaving nothing listening, and skips an up-to-date build', async (signal) => {
     const npm = spawnServer({ PORT: '0', LOG_LEVEL: 'info', HOME: process.env.HOME ?? ROOT }, 'npm', ['start']);
+    let server: number | undefined;
     try {
-      await waitFor(npm.output, /"msg":"listening"/, 170_000);
+      await waitFor(npm.output, /"msg":"listening"/, 150_000);
       const line = logLines(npm.output()).find((l) => l.msg === 'listening') as { pid: number; port: number };
+      server = line.pid;
       expect((await fetch(`http://127.0.0.1:${line.port}/healthz`)).status).toBe(200);
       npm.child.kill(signal);
-      expect(await npm.exited).toBe(0);
+      // npm waits for its script's output to close: a server left running would keep it waiting.
+      expect(await within(npm.exited, 15_000)).toBe(0);
       expect(logLines(npm.output()).find((l) => l.msg === 'shutting down')).toMatchObject({ signal });
       expect(alive(line.pid)).toBe(false);
       expect(await listening(line.port)).toBe(false);
@@ -41,6 +44,7 @@ describe('npm start', () => {
       if (signal === 'SIGINT') expect(npm.stderr()).toMatch(/the build is up to date; skipping it/);
     } finally {
       npm.child.kill('SIGKILL');
+      if (server !== undefined && alive(server)) process.kill(server, 'SIGKILL');
     }
   }, 180_000);
 });

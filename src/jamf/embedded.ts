@@ -10,16 +10,14 @@ export interface EmbeddedJamf {
 }
 
 /**
- * Starts the embedded Jamf Pro simulator on loopback, in a worker thread of its own (its requests stay
- * off the server's event loop; the handle reads and changes it synchronously as the in-thread one does),
- * with one API client made for this run. The simulator's modules are loaded here, on first need, so that
- * a server on real Jamf instances never loads them.
+ * Starts the embedded Jamf Pro simulator on loopback, with one API client made for this run. The
+ * simulator's modules are loaded here, on first need, so that a server on real Jamf instances never loads them.
  */
 export async function startEmbeddedJamf(): Promise<EmbeddedJamf> {
   // Loaded on first need (not imported at the top), so that only a server whose backend it is loads the simulator.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startSimulatorThread } = require('./simulator/thread') as typeof import('./simulator/thread');
+  const { startJamfSimulator } = require('./simulator') as typeof import('./simulator');
   const client = { client_id: 'mdm-users-demo', client_secret: randomBytes(24).toString('base64url') };
-  const simulator = await startSimulatorThread({ credentials: { clients: [client], users: [] } });
+  const simulator = await startJamfSimulator({ credentials: { clients: [client], users: [] } });
   return { simulator, context: { instance_url: simulator.url, auth: { type: 'client_credentials', ...client } } };
 }

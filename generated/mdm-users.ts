@@ -934,10 +934,8 @@ export interface components {
          *
          *     An unknown field, more than 100 fields or a value that is not a list answers 400, and the
          *     message names these accepted forms.
-         * @example [
-         *       "id",
-         *       "name"
-         *     ]
+         *
+         *     Example: `truto_exclude_fields[]=id&truto_exclude_fields[]=name`
          */
         TrutoExcludeFields: components["schemas"]["UserField"][];
         /**
@@ -1056,10 +1054,8 @@ export interface operations {
                  *
                  *     An unknown field, more than 100 fields or a value that is not a list answers 400, and the
                  *     message names these accepted forms.
-                 * @example [
-                 *       "id",
-                 *       "name"
-                 *     ]
+                 *
+                 *     Example: `truto_exclude_fields[]=id&truto_exclude_fields[]=name`
                  */
                 truto_exclude_fields?: components["parameters"]["TrutoExcludeFields"];
                 /**

@@ -71,9 +71,15 @@ describe('client ⇄ validated server round trip', () => {
     expect(seen[0]).toEqual({ params: { id: '6' }, query: { ...defaults, integrated_account_id: accountId, truto_ignore_remote_data: true, remote_query: remote }, body });
   });
 
-  it('accepts the x=a&x=b and x[0]=a&x[1]=b forms and more than 20 items of each', async () => {
+  it('accepts the x=a&x=b, x[0]=a&x[1]=b (brackets as written or percent-encoded, as Truto\'s SDK sends them) and x=a,b forms, more than 20 items of each', async () => {
     const many = Array.from({ length: 30 }, (_, i) => fields[i % fields.length] as string);
-    for (const form of [many.map((f) => `truto_exclude_fields=${f}`), many.map((f, i) => `truto_exclude_fields[${i}]=${f}`)]) {
+    for (const form of [
+      many.map((f) => `truto_exclude_fields=${f}`),
+      many.map((f, i) => `truto_exclude_fields[${i}]=${f}`),
+      many.map((f, i) => `truto_exclude_fields%5B${i}%5D=${f}`),
+      [`truto_exclude_fields=${many.join(',')}`],
+      [`truto_exclude_fields=${many.join('%2C')}`],
+    ]) {
       seen.length = 0;
       const res = await fetch(`${url}/unified/mdm/users/1?integrated_account_id=${accountId}&${form.join('&')}`, {
         method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}',
@@ -81,6 +87,18 @@ describe('client ⇄ validated server round trip', () => {
       expect(res.status).toBe(200);
       expect((seen[0]?.query as { truto_exclude_fields: string[] }).truto_exclude_fields).toEqual(many);
     }
+  });
+
+  it('delivers the reference example in the shape Truto\'s SDK writes it (indexed arrays and nested objects, brackets percent-encoded)', async () => {
+    const query = `integrated_account_id=${accountId}&truto_response_format=unified&truto_exclude_fields%5B0%5D=id&truto_exclude_fields%5B1%5D=name`
+      + '&remote_query%5Bfoo%5D=bar&remote_query%5Ba%5D%5Bb%5D=c%20d';
+    const res = await fetch(`${url}/unified/mdm/users/23423523?${query}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"name":"jdoe2"}' });
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([{
+      params: { id: '23423523' },
+      query: { ...defaults, integrated_account_id: accountId, truto_response_format: 'unified', truto_exclude_fields: ['id', 'name'], remote_query: { foo: 'bar', a: { b: 'c d' } } },
+      body: { name: 'jdoe2' },
+    }]);
   });
 
   const bad: Array<{ name: string; query: string; body?: string; path?: string }> = [
@@ -93,6 +111,7 @@ describe('client ⇄ validated server round trip', () => {
     { name: 'remote_query that is not an object', query: `integrated_account_id=${accountId}&remote_query=foo` },
     { name: 'a missing name', query: `integrated_account_id=${accountId}`, body: '{"emails":[]}' },
     { name: 'a name of the wrong type', query: `integrated_account_id=${accountId}`, body: '{"name":42}' },
+    { name: 'an email that is not an address', query: `integrated_account_id=${accountId}`, body: '{"name":"x","emails":[{"email":"not-an-email"}]}' },
     { name: 'an unknown body field', query: `integrated_account_id=${accountId}`, body: '{"name":"x","nickname":"y"}' },
     { name: 'malformed JSON', query: `integrated_account_id=${accountId}`, body: '{"name":' },
     { name: 'a non-numeric user id', query: `integrated_account_id=${accountId}`, path: 'abc' },

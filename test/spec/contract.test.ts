@@ -21,7 +21,7 @@ describe('the spec covers the contract', () => {
     { name: 'integrated_account_id', in: 'query', required: true, type: 'string', format: 'uuid', example: '62f44730-dd91-461e-bd6a-aedd9e0ad79d' },
     { name: 'truto_response_format', in: 'query', required: false, type: 'string', enum: ['unified', 'raw', 'normalized', 'stream'], default: 'unified', example: 'unified' },
     { name: 'truto_ignore_remote_data', in: 'query', required: false, type: 'boolean' },
-    { name: 'truto_exclude_fields', in: 'query', required: false, type: 'array', style: 'form', explode: true, example: ['id', 'name'] },
+    { name: 'truto_exclude_fields', in: 'query', required: false, type: 'array', style: 'form', explode: true },
     { name: 'remote_query', in: 'query', required: false, type: 'object', style: 'deepObject', explode: true, example: { foo: 'bar' } },
   ])('has the parameter $name as the contract gives it', (want) => {
     const p = param(want.name);
@@ -38,6 +38,17 @@ describe('the spec covers the contract', () => {
     if (want.example !== undefined) expect(p.example).toEqual(want.example);
     expect(want.name).not.toMatch(/[[\]]/);
     expect(schema).not.toHaveProperty('additionalProperties');
+  });
+
+  it('gives truto_exclude_fields the reference\'s own example, in its bracket form (a renderer would write an example value in the repeated form)', () => {
+    const p = param('truto_exclude_fields');
+    expect(p.description).toMatch(/Example: `truto_exclude_fields\[\]=id&truto_exclude_fields\[\]=name`/);
+    expect(p).not.toHaveProperty('example');
+  });
+
+  it('has the reference request body as its first request example, exactly', () => {
+    const examples = ((operation.requestBody as Obj).content as Record<string, Obj>)['application/json']?.examples as Record<string, { value: unknown }>;
+    expect(Object.values(examples)[0]?.value).toEqual({ name: 'jdoe2', emails: [{ email: 'john.doe@example.com', type: 'work', is_primary: true }] });
   });
 
   it('has the body fields name (required), emails and remote_data, described', () => {

@@ -20,6 +20,8 @@ const REDOCLY = require.resolve('@redocly/cli/bin/cli.js', { paths: [ROOT] });
 const TOKEN = 'respect-token-0123456789abcdef';
 const ORIGINAL_QUERY =
   'integrated_account_id=62f44730-dd91-461e-bd6a-aedd9e0ad79d&truto_response_format=unified&truto_exclude_fields[]=id&truto_exclude_fields[]=name&remote_query[foo]=bar';
+const SDK_QUERY =
+  'integrated_account_id=62f44730-dd91-461e-bd6a-aedd9e0ad79d&truto_response_format=unified&truto_exclude_fields%5B0%5D=id&truto_exclude_fields%5B1%5D=name&remote_query%5Bfoo%5D=bar';
 
 interface Check { name: string; passed: boolean; condition?: string }
 interface Step { stepId: string; status: string; request: { method: string; url: string; headers: Record<string, string> }; response?: { statusCode: number }; checks: Check[] }
@@ -78,7 +80,7 @@ describe('redocly respect: the Update Users workflow against the running server'
     if (run.code !== 0) throw new Error(`redocly respect failed (exit ${run.code}):\n${run.output.slice(-6000)}`);
     expect(report.status).toBe('success');
     const all = steps(report);
-    expect(all.map((s) => s.stepId)).toEqual(['originalExample', 'normalizedUpdate', 'unknownAccount', 'missingName', 'wrongToken']);
+    expect(all.map((s) => s.stepId)).toEqual(['originalExample', 'trutoSdkShape', 'commaForm', 'normalizedUpdate', 'unknownAccount', 'missingName', 'wrongToken']);
     for (const step of all) {
       expect({ step: step.stepId, failed: step.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.condition ?? ''}`) }).toEqual({ step: step.stepId, failed: [] });
     }
@@ -91,12 +93,18 @@ describe('redocly respect: the Update Users workflow against the running server'
     expect(original?.response?.statusCode).toBe(200);
   });
 
+  it('sent Truto\'s SDK shape (brackets percent-encoded) and the comma form as written', () => {
+    const sent = (id: string) => steps(report).find((s) => s.stepId === id)?.request.url;
+    expect(sent('trutoSdkShape')).toBe(`${running.url}/unified/mdm/users/23423523?${SDK_QUERY}`);
+    expect(sent('commaForm')).toBe(`${running.url}/unified/mdm/users/23423523?integrated_account_id=62f44730-dd91-461e-bd6a-aedd9e0ad79d&truto_exclude_fields=id,name`);
+  });
+
   it('had respect check the spec-described steps against the spec (status code, content type, schema)', () => {
-    for (const step of steps(report).filter((s) => s.stepId !== 'originalExample')) {
+    for (const step of steps(report).filter((s) => !['originalExample', 'trutoSdkShape', 'commaForm'].includes(s.stepId))) {
       const names = step.checks.map((c) => c.name);
       expect({ step: step.stepId, names }).toEqual({ step: step.stepId, names: expect.arrayContaining(['status code check', 'content-type check', 'schema check']) });
     }
-    expect(steps(report).map((s) => s.response?.statusCode)).toEqual([200, 200, 404, 400, 401]);
+    expect(steps(report).map((s) => s.response?.statusCode)).toEqual([200, 200, 200, 200, 404, 400, 401]);
   });
 
   it('masks the token in what respect records', () => {

@@ -48,10 +48,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/**
- * The faults a test sets: what {@link SimulatorFaults} offers its users, the same whether the simulator
- * runs in this thread or in its own (see thread.ts).
- */
+/** The faults a test sets: what {@link SimulatorFaults} offers its users (its `take` and `onReset` are the server's). */
 export interface FaultControls {
   delayMs: number;
   hang: boolean;

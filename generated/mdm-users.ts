@@ -962,10 +962,11 @@ export interface components {
          */
         MdmBackend: "simulator";
         /**
-         * @description Seconds to wait before trying again; the same request sent after exactly that long is served
-         *     (as far as this server's limit goes). On a 429 of this server it comes from the same count that
-         *     admits the next request (a fixed window per API token or per account, the count of which ends
-         *     after these seconds); on a remote 429 or 503 it is Jamf's own `Retry-After`, passed on.
+         * @description Seconds to wait before trying again. On a 429 of this server it comes from the same count that
+         *     admits the next request (a fixed window per API token or per account, which ends after these
+         *     seconds): the same request sent after exactly that long is admitted by that limit. On a 503 of
+         *     this server (Jamf's queue full, shared state unavailable, shutting down) it is a short pause.
+         *     On a remote 429 or 503 it is Jamf's own `Retry-After`, passed on.
          * @example 1
          */
         RetryAfter: number;
@@ -981,8 +982,11 @@ export interface components {
          *     binding limit is, of those that counted the request (per API token, `MDM_RATE_LIMIT_PER_TOKEN`;
          *     per integrated account, its `rate_limit`), the one with the fewest requests remaining (on a tie
          *     the one that refused, then the one whose window resets last). Sent on every answer to a request
-         *     with a valid API token while a limit applies (successes and errors alike, 429 included); absent
-         *     when no limit applies (limits off) and on a 401 of this server (no token, nothing counted).
+         *     a limit counted, successes and errors alike, 429 included: with the per-token limit on, every
+         *     request with a valid API token; an account's own limit counts a request once its
+         *     `integrated_account_id` is found (a request refused before, say for an invalid body, is not
+         *     counted against the account). Absent when no limit counted the request (limits off) and on a
+         *     401 of this server (no token, nothing counted).
          * @example 500
          */
         RateLimitLimit: number;

@@ -4,7 +4,7 @@
  *
  * Environment: BENCH_SECONDS (5) measured per variant and round, BENCH_WARMUP_SECONDS (1),
  * BENCH_ROUNDS (3), BENCH_CONNECTIONS (10), BENCH_DELAY_MS (10), BENCH_ONLY (comma-separated variant
- * keys, e.g. `a,b`; such a partial run writes partial.json, not latest.json; `mi` runs only when named), BENCH_SKIP (stream,cold,prism), BENCH_PROFILE (variant keys, comma-separated: those servers run
+ * keys, e.g. `a,b`; such a partial run writes partial.json, not latest.json), BENCH_SKIP (stream,cold,prism), BENCH_PROFILE (variant keys, comma-separated: those servers run
  * with `--cpu-prof` into bench/results/profiles/).
  */
 import { execSync } from 'node:child_process';
@@ -125,7 +125,6 @@ interface RatioDef { name: string; num: string; den: string; field: 'opsPerSec' 
 
 const RATIOS: RatioDef[] = [
   { name: 'm/e requests/s (npm start, embedded simulator / Prism mock)', num: 'm', den: 'e', field: 'opsPerSec', target: { op: '>=', value: 1.5 } },
-  { name: 'm/mi requests/s (simulator in its own thread / in the server\'s)', num: 'm', den: 'mi', field: 'opsPerSec' },
   { name: 'b/a requests/s (real server, stub Jamf / bare Express)', num: 'b', den: 'a', field: 'opsPerSec', target: { op: '>=', value: 0.75 } },
   { name: 'b/e requests/s (real server, stub Jamf / Prism mock)', num: 'b', den: 'e', field: 'opsPerSec', target: { op: '>=', value: 2.5 } },
   { name: 'c/t requests/s, CPU-bound (real / thinnest gateway)', num: 'c0', den: 't0', field: 'opsPerSec', target: { op: '>=', value: 0.5 } },
@@ -175,9 +174,6 @@ async function main(): Promise<void> {
       const env = { MDM_API_TOKENS: API_TOKEN, MDM_RATE_LIMIT_PER_TOKEN: '1000000000/1s' };
       variants.push({ key: 'm', label: 'm  npm start (embedded simulator)', server: await keep(startMain('m', env, profileArgs('m'))), requests: [patchRequest] });
     }
-    if (!LAYERS_MODE && ONLY?.has('mi')) {
-      variants.push({ key: 'mi', label: 'mi m with the simulator in the server\'s thread', server: await keep(forkServer('mi', 'embedded-inline.js', {}, profileArgs('mi'))), requests: [patchRequest] });
-    }
     if (!LAYERS_MODE && want('e') && !SKIP.has('prism')) {
       variants.push({ key: 'e', label: 'e  Prism 5.14.2 mock', server: await keep(startPrism('e', join(ROOT, 'openapi', 'mdm-users.yaml'), join(RESULTS_DIR, 'prism.log'))), requests: [patchRequest] });
     }
@@ -196,7 +192,7 @@ async function main(): Promise<void> {
       if (v.key.startsWith('d')) continue;
       const { status, body } = await probe(v.server.url);
       if (status !== 200) throw new Error(`${v.key} answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
-      if (['a', 'b', 'm', 'mi', 'c0', 'c10'].includes(v.key) && !isDeepStrictEqual(body, expected)) {
+      if (['a', 'b', 'm', 'c0', 'c10'].includes(v.key) && !isDeepStrictEqual(body, expected)) {
         throw new Error(`${v.key} answered a different user: ${JSON.stringify(body).slice(0, 300)}`);
       }
     }

@@ -55,7 +55,7 @@ export const parseQueryOnce: RequestHandler = (req, res, next) => {
 };
 
 /** The wire forms an array parameter is accepted in, for messages. */
-export function acceptedForms({ name, examples: [a, b] }: ArrayParameter): string {
+function acceptedForms({ name, examples: [a, b] }: ArrayParameter): string {
   return `${name}[]=${a}&${name}[]=${b}, ${name}=${a}&${name}=${b}, ${name}[0]=${a}&${name}[1]=${b} or ${name}=${a},${b}`;
 }
 

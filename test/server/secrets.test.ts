@@ -138,7 +138,7 @@ describe('secrets never leave the server', () => {
       'basic after expiry': 200,
       'oauth renewed': 200,
       '503s retried': 200,
-      '503s exhausted': 502,
+      '503s exhausted': 503, // Jamf's own status, kept after the retries (Truto's rule for a provider's errors)
       'reset retried': 200,
       'resets exhausted': 502,
       garbled: 502,

@@ -210,7 +210,8 @@ export interface components {
              *       `<site><name>Main</name></site>`) or its id (`1`); so may `ldap_server`
              *       (`"Corp LDAP"`, or `-1` for none). Other arrays become repeated singular children
              *       (`"tags": ["a"]` is `<tags><tag>a</tag></tags>`).
-             *     - Read-only elements of a read are not sent: `id` (Jamf takes it from the path),
+             *     - Read-only elements of a read are not sent: `id` (Jamf takes it from the path; an `id`
+             *       naming another user than the path is a 400),
              *       `links` (computers, peripherals, mobile devices, VPP assignments,
              *       `total_vpp_code_count`) and `user_groups`. Jamf computes them; the response shows
              *       their current values.

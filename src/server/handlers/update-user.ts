@@ -26,7 +26,7 @@ export function updateUserHandler(): RequestHandler {
     const body = req.body as Body;
     const id = String(req.params.id);
     const { account, remoteQuery: remotePairs = [] } = res.locals as AccountLocals & Partial<QueryLocals>;
-    const xml = toJamfUserXml(body);
+    const xml = toJamfUserXml(body, id);
     const remoteQuery = remoteQueryString(remotePairs);
     const format = query.truto_response_format ?? 'unified';
 

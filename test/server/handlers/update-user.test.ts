@@ -130,6 +130,19 @@ describe('PATCH /unified/mdm/users/{id}', () => {
       expect(stack.simulator.users.get(1)).toMatchObject({ full_name: 'Ada Lovelace', position: 'Engineer', sites: [{ id: 7, name: 'Lab' }] });
     });
 
+    it('refuses a remote_data.id naming another user than the path, writing nothing; the same id passes', async () => {
+      const before = stack.simulator.counters.puts;
+      const { error, response } = await stack.client.PATCH('/unified/mdm/users/{id}', {
+        params: { path: path('1'), query }, body: { name: 'user28', remote_data: { id: 6 } },
+      });
+      expect(response.status).toBe(400);
+      expect(error?.message).toMatch(/remote_data\/id.*is not the user being updated \(id 1 in the path\)/);
+      expect(stack.simulator.counters.puts).toBe(before);
+      const same = await stack.client.PATCH('/unified/mdm/users/{id}', { params: { path: path('1'), query }, body: { name: 'user28', remote_data: { id: 1 } } });
+      expect(same.response.status).toBe(200);
+      expect(lastPut()?.body).not.toContain('<id>');
+    });
+
     it('stores exactly what was sent, whatever XML special characters it holds', async () => {
       const tricky = `<b>&amp; "quoted" 'single' ]]> <![CDATA[x]]> ünïcødé 🎉`;
       const { data } = await stack.client.PATCH('/unified/mdm/users/{id}', {

@@ -4,7 +4,7 @@ import { DEFAULT_CREDENTIALS, startJamfSimulator, type JamfSimulator, type Simul
 import { JamfConnector } from '../../../src/jamf/connector/connector';
 import { jamfPoolOptions } from '../../../src/jamf/connector/pool-options';
 import type { JamfAuth, JamfConnectorOptions, JamfContext } from '../../../src/jamf/connector/types';
-import { RemoteError } from '../../../src/errors';
+import { type RemoteError } from '../../../src/errors';
 
 export const client = DEFAULT_CREDENTIALS.clients[0] as { client_id: string; client_secret: string };
 export const admin = DEFAULT_CREDENTIALS.users[0] as { username: string; password: string };

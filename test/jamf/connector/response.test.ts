@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { type Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { toUnifiedUser } from '../../../src/jamf/mapping/from-jamf';
 import { toJamfUserXml } from '../../../src/jamf/mapping/to-jamf';

@@ -1,4 +1,4 @@
-import { JamfCredentialsError, JamfResponseError, JamfStatusError, RemoteError } from '../../../src/errors';
+import { JamfCredentialsError, JamfStatusError, RemoteError } from '../../../src/errors';
 import { parseToken, TokenProvider, type TokenRequest } from '../../../src/jamf/connector/token-provider';
 
 function oauthAnswer(token: string, expiresIn = 1200): { statusCode: number; text: string } {

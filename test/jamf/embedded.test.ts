@@ -1,4 +1,4 @@
-import { startEmbeddedJamf } from '../../src/jamf/embedded';
+import { EMBEDDED_MAX_CONCURRENCY, startEmbeddedJamf } from '../../src/jamf/embedded';
 import { JamfConnector } from '../../src/jamf';
 
 describe('startEmbeddedJamf', () => {
@@ -15,6 +15,22 @@ describe('startEmbeddedJamf', () => {
         await connector.close();
       }
     } finally {
+      await embedded.simulator.close();
+    }
+  });
+
+  it('lets the demo account have more Jamf calls in flight than the five a real Jamf instance is given', async () => {
+    const embedded = await startEmbeddedJamf();
+    const connector = new JamfConnector(embedded.context, 'embedded-test');
+    try {
+      await connector.updateUser('6', '<user><position>warm</position></user>', '');
+      embedded.simulator.faults.delayMs = 300;
+      embedded.simulator.resetCounters();
+      const updates = Array.from({ length: EMBEDDED_MAX_CONCURRENCY + 5 }, (_, i) => connector.updateUser('6', `<user><position>p${i}</position></user>`, ''));
+      await Promise.all(updates);
+      expect(embedded.simulator.counters.peakConcurrency).toBe(EMBEDDED_MAX_CONCURRENCY);
+    } finally {
+      await connector.close();
       await embedded.simulator.close();
     }
   });

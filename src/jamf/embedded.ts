@@ -12,8 +12,9 @@ export interface EmbeddedJamf {
 /**
  * Jamf calls the demo account may have in flight at once. The connector's default of 5 is Jamf's guidance
  * for protecting a real instance; the simulator has nothing to protect, and at 5 every caller of the demo
- * beyond the fifth queued in the slot limiter for nothing (m in the bench: +16-19 % requests/s at 20, less
- * CPU per request). Still finite, so the limiter and its queue stay in play for larger bursts.
+ * beyond the fifth queued in the slot limiter for nothing (bench variant m, ABBA-paired against 5: +16-19 %
+ * requests/s with 10, +5-13 % with 20 on a busier machine, 10-12 % less CPU per request). Still finite, so the
+ * limiter and its queue stay in play for larger bursts.
  */
 export const EMBEDDED_MAX_CONCURRENCY = 20;
 

@@ -32,8 +32,7 @@ describe('start-up', () => {
   });
 
   it('loads it when it is the backend (the check above can see it)', () => {
-    // The embedded simulator runs in a worker thread; the server's thread loads the module that starts it.
     const loaded = simulatorModulesLoaded({});
-    expect(loaded.some((file) => file.endsWith(join('jamf', 'simulator', 'thread.js')))).toBe(true);
+    expect(loaded.some((file) => file.endsWith(join('jamf', 'simulator', 'index.js')))).toBe(true);
   });
 });

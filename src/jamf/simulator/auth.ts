@@ -61,24 +61,18 @@ export class TokenRegistry {
     private readonly ttlSeconds: Readonly<Record<TokenKind, number>>,
   ) {}
 
-  isClient(clientId: string | null, clientSecret: string | null): boolean {
-    return this.credentials.clients.some((c) => c.client_id === clientId && c.client_secret === clientSecret);
+  /** The API client with this id and secret, or `undefined`. */
+  client(clientId: string | null, clientSecret: string | null): SimulatorCredentials['clients'][number] | undefined {
+    return this.credentials.clients.find((c) => c.client_id === clientId && c.client_secret === clientSecret);
   }
 
-  isUser(username: string, password: string): boolean {
-    return this.credentials.users.some((u) => u.username === username && u.password === password);
+  /** The user account with this name and password, or `undefined`. */
+  user(username: string, password: string): SimulatorCredentials['users'][number] | undefined {
+    return this.credentials.users.find((u) => u.username === username && u.password === password);
   }
 
   ttlOf(kind: TokenKind): number {
     return this.ttlSeconds[kind];
-  }
-
-  /** Whether the API client (`oauth`) or user account (`user`) named has the Users privileges. */
-  hasUsersPrivileges(kind: TokenKind, name: string | null): boolean {
-    const account = kind === 'oauth'
-      ? this.credentials.clients.find((c) => c.client_id === name)
-      : this.credentials.users.find((u) => u.username === name);
-    return account?.usersPrivileges !== false;
   }
 
   issue(kind: TokenKind, usersPrivileges = true): IssuedToken {

@@ -48,26 +48,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** The faults a test sets: what {@link SimulatorFaults} offers its users (its `take` and `onReset` are the server's). */
-export interface FaultControls {
-  delayMs: number;
-  hang: boolean;
-  collapseSingleItemLists: boolean;
-  largeField: LargeFieldFault | undefined;
-  staleReadsWithoutCookie: boolean;
-  failNext(count: number, status: number, options?: FailOptions): void;
-  failRate(fraction: number, status: number, seed?: number, options?: FailOptions): void;
-  resetNext(count: number): void;
-  garbleNext(count: number): void;
-  reset(): void;
-}
-
 /**
  * Misbehaviour on demand. Plain fields can be set at any time; the `…Next` methods queue
  * a number of affected `/JSSResource` calls. When several apply, the first of
  * hang, reset, failNext, failRate, garble wins, and only that one is used up.
  */
-export class SimulatorFaults implements FaultControls {
+export class SimulatorFaults {
   /** Added before answering every Jamf call (token endpoints and `/JSSResource`). */
   delayMs = 0;
   /** `/JSSResource` calls are never answered (until `close()`). */

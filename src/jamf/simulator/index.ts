@@ -4,7 +4,7 @@
  * and counters for tests and benchmarks. Jamf facts it follows: the design notes on Jamf (jamf.md).
  */
 import { SimulatorServer } from './server';
-import type { LocalJamfSimulator, SimulatorOptions } from './types';
+import type { JamfSimulator, SimulatorOptions } from './types';
 
 export type {
   JamfObject,
@@ -18,14 +18,14 @@ export type {
   SimulatorUser,
   SimulatorUserStore,
 } from './types';
-export { SimulatorFaults, type FailOptions, type FaultControls, type LargeFieldFault } from './faults';
+export { SimulatorFaults, type FailOptions, type LargeFieldFault } from './faults';
 export { DEFAULT_CREDENTIALS, DEFAULT_OAUTH_TTL_SECONDS, DEFAULT_USER_TTL_SECONDS } from './auth';
 export { RECEIVED_LIMIT } from './counters';
 export { STICKY_COOKIE_NAME } from './server';
 export { seedUsers } from './seed';
 export { renderStatusPage } from './status-page';
 
-/** Starts a simulator in this thread; it listens on `127.0.0.1` on a free port unless told otherwise. */
-export function startJamfSimulator(options: SimulatorOptions = {}): Promise<LocalJamfSimulator> {
+/** Starts a simulator; it listens on `127.0.0.1` on a free port unless told otherwise. */
+export function startJamfSimulator(options: SimulatorOptions = {}): Promise<JamfSimulator> {
   return SimulatorServer.start(options);
 }

@@ -11,8 +11,8 @@ import { seedUsers } from './seed';
 import { Sleepers } from './sleepers';
 import { StaleReplica } from './stale-replica';
 import { UserStore } from './store';
-import { tokenApi } from './token-endpoints';
-import type { LocalJamfSimulator, ReceivedRequest, SimulatorCounters, SimulatorOptions } from './types';
+import { tokenApi, type TokenApiParts } from './token-endpoints';
+import type { JamfSimulator, ReceivedRequest, SimulatorCounters, SimulatorOptions } from './types';
 import { UsersResource } from './users-resource';
 
 export { STICKY_COOKIE_NAME } from './classic-api';
@@ -27,17 +27,18 @@ function urlHost(address: string): string {
 }
 
 /** The HTTP side of the simulator: routing to the token API and the Classic API, and the server's life cycle. */
-export class SimulatorServer implements LocalJamfSimulator {
+export class SimulatorServer implements JamfSimulator {
   readonly users = new UserStore();
   readonly faults = new SimulatorFaults();
   readonly stickyCookie: string;
   private readonly board = new CounterBoard();
   private readonly tokens: TokenRegistry;
   private readonly classicApi: ClassicApi;
+  private readonly tokenApiParts: TokenApiParts;
   private readonly sockets = new Set<Socket>();
   private readonly sleepers = new Sleepers();
   private readonly server: Server;
-  private closing = false;
+  /** Set once `close()` has begun: a request failing from then on is cut off rather than answered 500. */
   private closed: Promise<void> | undefined;
   private address = '';
 
@@ -52,7 +53,9 @@ export class SimulatorServer implements LocalJamfSimulator {
     const replica = new StaleReplica();
     this.faults.onReset(() => replica.clear());
     const resource = new UsersResource(this.users, this.faults, replica);
-    this.classicApi = new ClassicApi({ board: this.board, faults: this.faults, tokens: this.tokens, resource, nodeId, delay: () => this.delay() });
+    const delay = (): Promise<void> => this.delay();
+    this.classicApi = new ClassicApi({ board: this.board, faults: this.faults, tokens: this.tokens, resource, nodeId, delay });
+    this.tokenApiParts = { board: this.board, tokens: this.tokens, delay };
     if (options.seed ?? true) for (const user of seedUsers()) this.users.replace(user);
 
     this.server = createServer((req, res) => this.handle(req, res));
@@ -97,7 +100,6 @@ export class SimulatorServer implements LocalJamfSimulator {
 
   close(): Promise<void> {
     this.closed ??= (async () => {
-      this.closing = true;
       this.sleepers.wakeAll(new Error('the simulator is closing'));
       const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       const socketsClosed = [...this.sockets].map((socket) => new Promise<void>((resolve) => {
@@ -125,7 +127,7 @@ export class SimulatorServer implements LocalJamfSimulator {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.dispatch(req, res).catch(() => {
-      if (res.headersSent || res.destroyed || this.closing) res.destroy();
+      if (res.headersSent || res.destroyed || this.closed !== undefined) res.destroy();
       else void sendReply(res, statusPageReply(500));
     });
   }
@@ -133,7 +135,7 @@ export class SimulatorServer implements LocalJamfSimulator {
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, query } = splitTarget(req.url ?? '/');
     if (path.startsWith('/JSSResource/')) return this.classicApi.handle(req, res, path, query);
-    if (path.startsWith('/api/')) return tokenApi(req, res, path, { board: this.board, tokens: this.tokens, delay: () => this.delay() });
+    if (path.startsWith('/api/')) return tokenApi(req, res, path, this.tokenApiParts);
     req.resume();
     return sendReply(res, statusPageReply(404));
   }

@@ -42,8 +42,9 @@ export function oauthToken(tokens: TokenRegistry, headers: IncomingHttpHeaders, 
   const basic = parseBasicAuth(headers.authorization);
   const clientId = basic?.username ?? form.get('client_id');
   const clientSecret = basic?.password ?? form.get('client_secret');
-  if (!tokens.isClient(clientId, clientSecret)) return oauthError(401, 'invalid_client');
-  const issued = tokens.issue('oauth', tokens.hasUsersPrivileges('oauth', clientId));
+  const apiClient = tokens.client(clientId, clientSecret);
+  if (apiClient === undefined) return oauthError(401, 'invalid_client');
+  const issued = tokens.issue('oauth', apiClient.usersPrivileges !== false);
   return reply(200, 'application/json;charset=UTF-8', JSON.stringify({
     access_token: issued.token,
     scope: 'api-role:1',
@@ -55,8 +56,9 @@ export function oauthToken(tokens: TokenRegistry, headers: IncomingHttpHeaders, 
 /** `POST /api/v1/auth/token` with `Authorization: Basic …` → `{"token", "expires"}`. */
 export function userToken(tokens: TokenRegistry, headers: IncomingHttpHeaders): Reply {
   const basic = parseBasicAuth(headers.authorization);
-  if (basic === undefined || !tokens.isUser(basic.username, basic.password)) return jsonReply(401, BAD_CREDENTIALS_BODY);
-  return userTokenReply(tokens, 'user', tokens.hasUsersPrivileges('user', basic.username));
+  const account = basic === undefined ? undefined : tokens.user(basic.username, basic.password);
+  if (account === undefined) return jsonReply(401, BAD_CREDENTIALS_BODY);
+  return userTokenReply(tokens, 'user', account.usersPrivileges !== false);
 }
 
 /** `POST /api/v1/auth/keep-alive`: swaps a valid bearer token for a new one; the old one stops working. */
@@ -75,8 +77,16 @@ export function invalidateToken(tokens: TokenRegistry, headers: IncomingHttpHead
   return { status: 204, headers: {}, body: Buffer.alloc(0) };
 }
 
+/** What the token API works with: the simulator's counters and tokens, and the wait before each answer. */
+export interface TokenApiParts {
+  board: CounterBoard;
+  tokens: TokenRegistry;
+  /** Waits `faults.delayMs` (cut short when the simulator closes). */
+  delay(): Promise<void>;
+}
+
 /** Jamf Pro API (`/api/…`): the token endpoints, counted, after the simulator's `delay`. */
-export async function tokenApi(req: IncomingMessage, res: ServerResponse, path: string, parts: { board: CounterBoard; tokens: TokenRegistry; delay(): Promise<void> }): Promise<void> {
+export async function tokenApi(req: IncomingMessage, res: ServerResponse, path: string, parts: TokenApiParts): Promise<void> {
   const { tokens } = parts;
   const route = API_ROUTES.get(path);
   if (route !== undefined && route !== 'invalidate') parts.board.values.tokenRequests++;

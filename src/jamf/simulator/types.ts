@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FaultControls, SimulatorFaults } from './faults';
+import type { SimulatorFaults } from './faults';
 
 /** A value in Jamf's JSON form of a Classic API object: text, numbers, booleans, nested elements, lists. */
 export type JamfValue = string | number | boolean | null | JamfValue[] | JamfObject;
@@ -94,7 +94,8 @@ export interface JamfSimulator {
   /** Closes the server and every open connection (hung requests included). Safe to call twice. */
   close(): Promise<void>;
   readonly users: SimulatorUserStore;
-  readonly faults: FaultControls;
+  /** The faults its requests consult (benchmarks may wrap `take`). */
+  readonly faults: SimulatorFaults;
   /** Live counters (the same object changes as requests arrive). */
   readonly counters: SimulatorCounters;
   /** The last 100 `/JSSResource` requests with a body (PUTs), oldest first. Emptied by `resetCounters()`. */
@@ -110,7 +111,5 @@ export interface JamfSimulator {
   issuedTokens(): Array<{ token: string; kind: 'oauth' | 'user'; expiresAt: number }>;
 }
 
-/** A simulator running in this thread: its faults object is the one its requests consult (benchmarks may wrap `take`). */
-export interface LocalJamfSimulator extends JamfSimulator {
-  readonly faults: SimulatorFaults;
-}
+/** The name test/scale still imports, from when a simulator could also run in a worker thread: the same as {@link JamfSimulator}. */
+export type LocalJamfSimulator = JamfSimulator;

@@ -58,4 +58,16 @@ describe('Jamf simulator server: an account without the Users privileges', () =>
     expect(kept.status).toBe(200);
     expect((await getUser(sim, ((await kept.json()) as { token: string }).token, 6)).status).toBe(401);
   });
+
+  it('gives a token the privileges of the account that signed in, not of another with the same name', async () => {
+    const twins = await startJamfSimulator({
+      credentials: { clients: [{ client_id: 'app', client_secret: 'old', usersPrivileges: false }, { client_id: 'app', client_secret: 'new' }], users: [] },
+    });
+    try {
+      expect((await getUser(twins, await oauthToken(twins, 'app', 'new'), 6)).status).toBe(200);
+      expect((await getUser(twins, await oauthToken(twins, 'app', 'old'), 6)).status).toBe(401);
+    } finally {
+      await twins.close();
+    }
+  });
 });

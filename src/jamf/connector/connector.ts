@@ -2,12 +2,15 @@ import { Pool } from 'undici';
 import { ApiError } from '../../errors';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { Deadline } from './deadline';
-import { callFailure, queueTimeout, type Where } from './jamf-errors';
+import { queueTimeout } from './jamf-errors';
 import { JamfHttp } from './jamf-http';
-import { jamfPoolOptions } from './pool-options';
-import { bodyClosed, contentTypeOf, parseUserJson, readText, stickyCookie, type JamfResponse } from './response';
+import { poolOptionsOf } from './pool-options';
+import { bodyClosed, contentTypeOf, parseUserJson, stickyCookie, type JamfResponse } from './response';
 import { connectorSettings, type ConnectorSettings } from './settings';
 import type { JamfConnectorOptions, JamfContext, JamfUserEnvelope, JamfUsersConnector, JamfUserStream, SlotLimiter } from './types';
+
+/** The headers of every PUT of a user (the bearer token is added to a copy). */
+const PUT_HEADERS: Readonly<Record<string, string>> = { 'content-type': 'application/xml', accept: 'application/xml' };
 
 /** A promise with its resolve and reject at hand (Node 20 has no `Promise.withResolvers`). */
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (err: unknown) => void } {
@@ -28,14 +31,12 @@ export class JamfConnector implements JamfUsersConnector {
   private readonly settings: ConnectorSettings;
   private readonly limiter: SlotLimiter;
   private readonly http: JamfHttp;
-  private readonly where: Where;
   /** What this connector made itself, and so closes. */
   private readonly owned: Array<{ close(): Promise<unknown> }> = [];
 
   constructor(context: JamfContext, readonly accountId: string, options: JamfConnectorOptions = {}) {
     this.settings = connectorSettings(context);
-    this.where = { accountId, origin: this.settings.origin };
-    const dispatcher = options.dispatcher ?? this.own(new Pool(this.settings.origin, jamfPoolOptions(context)));
+    const dispatcher = options.dispatcher ?? this.own(new Pool(this.settings.origin, poolOptionsOf(this.settings)));
     this.limiter = options.limiter
       ?? this.own(new ConcurrencyLimiter(this.settings.maxConcurrency, this.settings.maxQueue, `Jamf instance ${this.settings.origin}`));
     this.http = new JamfHttp(dispatcher, this.settings, accountId, context.auth, options.events);
@@ -50,7 +51,7 @@ export class JamfConnector implements JamfUsersConnector {
     return this.inSlot(new Deadline(this.settings.timeoutMs), async (putDeadline) => {
       const { res, deadline } = await this.writeThenRead(id, xml, query, 'application/json', putDeadline);
       try {
-        return parseUserJson(await readText(res, (err) => callFailure(err, 'GET', deadline, this.where)));
+        return parseUserJson(await this.http.readText(res, 'GET', deadline));
       } finally {
         deadline.clear();
       }
@@ -98,7 +99,7 @@ export class JamfConnector implements JamfUsersConnector {
       }, deadline.signal);
     } catch (err) {
       if (started || err instanceof ApiError) throw err;
-      throw queueTimeout(deadline, this.limiter.max, this.where, err);
+      throw queueTimeout(deadline, this.limiter.max, this.http.where, err);
     } finally {
       deadline.clear();
     }
@@ -110,10 +111,11 @@ export class JamfConnector implements JamfUsersConnector {
    * GET's deadline is cleared here.
    */
   private async writeThenRead(id: string, xml: string, query: string, accept: string, putDeadline: Deadline): Promise<{ res: JamfResponse; deadline: Deadline }> {
-    const cookie = await this.put(id, xml, query, putDeadline);
+    const path = userPath(id);
+    const cookie = await this.put(path, xml, query, putDeadline);
     const deadline = new Deadline(this.settings.timeoutMs);
     try {
-      const res = await this.http.bearerCall({ operation: 'get', method: 'GET', path: userPath(id), headers: { accept, ...cookie } }, deadline);
+      const res = await this.http.bearerCall({ operation: 'get', method: 'GET', path, headers: { accept, ...cookie } }, deadline);
       return { res, deadline };
     } catch (err) {
       deadline.clear();
@@ -121,13 +123,11 @@ export class JamfConnector implements JamfUsersConnector {
     }
   }
 
-  /** The PUT of the `<user>` body; answers the sticky-session cookie(s) Jamf set, as a `cookie` header. */
-  private async put(id: string, xml: string, query: string, deadline: Deadline): Promise<{ cookie?: string }> {
+  /** The PUT of the `<user>` body to the user's `path`; answers the sticky-session cookie(s) Jamf set, as a `cookie` header. */
+  private async put(path: string, xml: string, query: string, deadline: Deadline): Promise<{ cookie?: string }> {
     try {
-      const res = await this.http.bearerCall({
-        operation: 'put', method: 'PUT', path: userPath(id), query, headers: { 'content-type': 'application/xml', accept: 'application/xml' }, body: xml,
-      }, deadline);
-      await readText(res, (err) => callFailure(err, 'PUT', deadline, this.where));
+      const res = await this.http.bearerCall({ operation: 'put', method: 'PUT', path, query, headers: PUT_HEADERS, body: xml }, deadline);
+      await this.http.readText(res, 'PUT', deadline);
       return stickyCookie(res.headers['set-cookie']);
     } finally {
       deadline.clear();

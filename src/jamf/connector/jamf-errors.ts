@@ -16,7 +16,7 @@ export interface Where {
 export type RawHeaders = Record<string, string | string[] | undefined>;
 
 /** The most of a Jamf body kept in an error's `raw_response`. */
-export const MAX_RAW_RESPONSE = 1 << 20;
+const MAX_RAW_RESPONSE = 1 << 20;
 /** undici's own timeouts: the answer did not come in time (504), like the deadline. */
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 /** Jamf's answers whose `Retry-After` is passed on as the envelope's own header. */

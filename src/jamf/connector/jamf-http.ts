@@ -6,7 +6,7 @@ import { callFailure, failureOutcome, statusError, type Where } from './jamf-err
 import { isSuccess, readText, type JamfResponse } from './response';
 import { retrying } from './retrying';
 import type { ConnectorSettings } from './settings';
-import { TokenProvider, type TokenAnswer } from './token-provider';
+import { TokenProvider, type TokenAnswer, type TokenRequestOptions } from './token-provider';
 import type { ConnectorEvents, JamfAuth, JamfOperation } from './types';
 
 /** One HTTP request to Jamf, its path relative to the instance URL and without the query string. */
@@ -16,7 +16,7 @@ interface Exchange {
   path: string;
   /** Raw query string without `?` (`''` for none). */
   query?: string;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   body?: string;
 }
 
@@ -33,17 +33,22 @@ export interface BearerCall extends Exchange {
  */
 export class JamfHttp {
   readonly tokens: TokenProvider;
-  private readonly where: Where;
+  /** The account and its Jamf origin, as failures name them. */
+  readonly where: Where;
+  /** The `retry` observer's call for each operation, made once. */
+  private readonly tellRetry: Readonly<Record<JamfOperation, () => void>>;
 
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly settings: ConnectorSettings,
-    readonly accountId: string,
+    accountId: string,
     auth: JamfAuth,
     private readonly events: ConnectorEvents = {},
   ) {
     this.where = { accountId, origin: settings.origin };
     this.tokens = new TokenProvider(auth, (request) => this.tokenRequest(request), accountId, { events });
+    const tell = (operation: JamfOperation) => (): void => notify(events, 'retry', { operation });
+    this.tellRetry = { token: tell('token'), put: tell('put'), get: tell('get') };
   }
 
   /**
@@ -62,7 +67,7 @@ export class JamfHttp {
     }, {
       deadline,
       failure,
-      onRetry: () => notify(this.events, 'retry', { operation: call.operation }),
+      onRetry: this.tellRetry[call.operation],
       again: (answer) => {
         if (answer.statusCode !== 401 || renewed) return false;
         renewed = true;
@@ -70,7 +75,12 @@ export class JamfHttp {
       },
     });
     if (isSuccess(res)) return res;
-    throw statusError(res.statusCode, await readText(res, failure), res.headers, call.method, this.accountId);
+    throw statusError(res.statusCode, await readText(res, failure), res.headers, call.method, this.where.accountId);
+  }
+
+  /** The body of Jamf's answer to `call` as text; a failure while reading it becomes the remote error naming `call`. */
+  readText(res: JamfResponse, call: 'PUT' | 'GET', deadline: Deadline): Promise<string> {
+    return readText(res, (err) => callFailure(err, call, deadline, this.where));
   }
 
   /** A token for a call; waiting past the call's deadline is a 504 that names the token request. */
@@ -86,7 +96,7 @@ export class JamfHttp {
    * A token request, with a deadline of its own (one `timeout_ms`: callers waiting on it give up on
    * their own deadlines) and the same retries; failures become remote errors naming the token request.
    */
-  private async tokenRequest(request: { path: string; headers: Record<string, string>; body?: string }): Promise<TokenAnswer> {
+  private async tokenRequest(request: TokenRequestOptions): Promise<TokenAnswer> {
     const deadline = new Deadline(this.settings.timeoutMs);
     const failure = (err: unknown): unknown => callFailure(err, 'token request', deadline, this.where);
     let attempt = 0;
@@ -95,7 +105,7 @@ export class JamfHttp {
       const res = await retrying(() => this.send(exchange, deadline, ++attempt), {
         deadline,
         failure,
-        onRetry: () => notify(this.events, 'retry', { operation: 'token' }),
+        onRetry: this.tellRetry.token,
       });
       return { statusCode: res.statusCode, text: await readText(res, failure), headers: res.headers };
     } finally {

@@ -1,5 +1,5 @@
 import type { Pool } from 'undici';
-import { connectorSettings } from './settings';
+import { connectorSettings, type ConnectorSettings } from './settings';
 import type { JamfContext } from './types';
 
 /** Longest wait for a TCP (and TLS) connection to Jamf, however long `timeout_ms` is. */
@@ -11,7 +11,11 @@ export const MAX_CONNECT_TIMEOUT_MS = 10_000;
  * The connector's default dispatcher is `new Pool(origin, jamfPoolOptions(context))`; bench reuses it.
  */
 export function jamfPoolOptions(context: JamfContext): Pool.Options {
-  const { timeoutMs, maxConcurrency } = connectorSettings(context);
+  return poolOptionsOf(connectorSettings(context));
+}
+
+/** {@link jamfPoolOptions} from settings already read (the connector's own, so its context is not read twice). */
+export function poolOptionsOf({ timeoutMs, maxConcurrency }: ConnectorSettings): Pool.Options {
   return {
     connections: maxConcurrency,
     pipelining: 1,

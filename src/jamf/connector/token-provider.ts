@@ -23,7 +23,32 @@ export interface TokenAnswer {
  * How the token provider reaches Jamf (the connector's request, with its own deadline and connection
  * retries). It answers Jamf's status, body and headers, or throws a {@link RemoteError}.
  */
-export type TokenRequest = (options: { path: string; headers: Record<string, string>; body?: string }) => Promise<TokenAnswer>;
+export type TokenRequest = (options: TokenRequestOptions) => Promise<TokenAnswer>;
+
+/** The token request of an account: its endpoint, headers and form. */
+export interface TokenRequestOptions {
+  path: string;
+  headers: Readonly<Record<string, string>>;
+  body?: string;
+}
+
+/**
+ * The token request of `auth`, the same for the account's whole life: OAuth client credentials in the form
+ * (`POST /api/oauth/token`), or a user account in the Basic header (`POST /api/v1/auth/token`).
+ */
+function tokenRequestOf(auth: JamfAuth): TokenRequestOptions {
+  if (auth.type === 'client_credentials') {
+    return {
+      path: '/api/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: auth.client_id, client_secret: auth.client_secret }).toString(),
+    };
+  }
+  return {
+    path: '/api/v1/auth/token',
+    headers: { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64')}`, accept: 'application/json' },
+  };
+}
 
 /** Statuses of the token endpoints that mean the credentials were refused. */
 const REJECTED = new Set([400, 401, 403]);
@@ -54,6 +79,7 @@ export class TokenProvider {
   private renewingAfterRefusal = false;
   private readonly now: () => number;
   private readonly events: ConnectorEvents;
+  private readonly tokenRequest: TokenRequestOptions;
 
   constructor(
     private readonly auth: JamfAuth,
@@ -63,6 +89,7 @@ export class TokenProvider {
   ) {
     this.now = options.now ?? Date.now;
     this.events = options.events ?? {};
+    this.tokenRequest = tokenRequestOf(auth);
   }
 
   /** A token valid for now, fetching one if none is cached or the cached one is due for renewal. `signal` ends only this caller's wait. */
@@ -116,16 +143,7 @@ export class TokenProvider {
 
   private async fetch(): Promise<Token> {
     const started = this.now();
-    const answer = this.auth.type === 'client_credentials'
-      ? await this.request({
-          path: '/api/oauth/token',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-          body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.auth.client_id, client_secret: this.auth.client_secret }).toString(),
-        })
-      : await this.request({
-          path: '/api/v1/auth/token',
-          headers: { authorization: `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`, 'utf8').toString('base64')}`, accept: 'application/json' },
-        });
+    const answer = await this.request(this.tokenRequest);
     const headers = answer.headers ?? {};
     if (REJECTED.has(answer.statusCode)) {
       throw new JamfCredentialsError(401,
@@ -164,4 +182,3 @@ export function parseToken(text: string, obtainedAt: number, accountLabel: strin
   const lifetime = Math.max(0, expiresAt - obtainedAt);
   return { value, expiresAt, renewAt: expiresAt - Math.min(60_000, lifetime / 5) };
 }
-

@@ -4,7 +4,7 @@ import type { components } from '../../../generated/mdm-users';
 import { READ_ONLY_ELEMENTS, userElement } from './user-elements';
 import { checkElementName, elementMap, refuse, setElement, xmlText } from './xml-tree';
 
-export { singularOf, MAX_REMOTE_DATA_DEPTH } from './xml-tree';
+export { singularOf } from './xml-tree';
 
 export type UpdateUserRequest = components['schemas']['UpdateUserRequest'];
 type Email = components['schemas']['Email'];
@@ -35,7 +35,6 @@ export function primaryEmail(emails: readonly Email[] | undefined): string | und
     [{ path: '/body/emails', message: 'must have exactly one email with is_primary: true', error_code: 'primary' }],
   );
 }
-
 
 /** The two elements in which Jamf keeps a user's one address. */
 const EMAIL_ELEMENTS: readonly string[] = ['email', 'email_address'];

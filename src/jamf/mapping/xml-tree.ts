@@ -59,7 +59,7 @@ export function singularOf(listElement: string): string | undefined {
 }
 
 /** Scalar JSON as XML text (`null` is an empty element); `undefined` for objects and arrays. */
-export function scalarText(value: unknown, path: string): string | undefined {
+function scalarText(value: unknown, path: string): string | undefined {
   if (value === null) return '';
   if (typeof value === 'string') return xmlText(value, path);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

@@ -3,15 +3,15 @@ import type { components, operations, paths } from '../../generated/mdm-users';
 import { errorFromResponse, type ErrorEnvelope } from './errors';
 import { serializeQuery } from './query-serializer';
 import type { UpdateUserDataFor, UpdateUserQuery } from './response-types';
-import { createTransport, DEFAULT_TIMEOUT_MS, type CallOptions, type RetryOptions } from './transport';
+import type { RetryOptions } from './retry-policy';
+import { createTransport, DEFAULT_TIMEOUT_MS, type CallOptions } from './transport';
 
 export type { components, operations, paths };
 export { serializeQuery };
 export * from './errors';
 export type * from './response-types';
-export {
-  DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, IDEMPOTENCY_KEY_HEADER, RETRIED_NETWORK_CODES, RETRIED_STATUSES, type CallOptions, type RetryOptions,
-} from './transport';
+export { DEFAULT_RETRY, RETRIED_NETWORK_CODES, RETRIED_STATUSES, type RetryOptions } from './retry-policy';
+export { DEFAULT_TIMEOUT_MS, IDEMPOTENCY_KEY_HEADER, type CallOptions } from './transport';
 
 /** The unified user and the other schemas of the spec, by name. */
 export type Schemas = components['schemas'];

@@ -2,8 +2,6 @@ import { keepDeadlineOverBody, startDeadline, type CallDeadline } from './deadli
 import { MdmUsersNetworkError, MdmUsersTimeoutError, redact } from './errors';
 import { isRetriedNetworkError, networkErrorCode, RETRIED_STATUSES, resolveRetry, retryDelayMs, type RetryOptions } from './retry-policy';
 
-export { DEFAULT_RETRY, RETRIED_NETWORK_CODES, RETRIED_STATUSES, retryDelayMs, type RetryOptions } from './retry-policy';
-
 /** Options of one call; each overrides the client's default. */
 export interface CallOptions {
   /**
@@ -24,10 +22,6 @@ export interface TransportOptions {
   retry: RetryOptions | false;
   /** Strings never to let into an error (the API token). */
   secrets: readonly string[];
-  /** Waits `ms`; replaceable in tests. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Makes an `Idempotency-Key`; default `crypto.randomUUID()`. */
-  newIdempotencyKey?: () => string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -47,12 +41,10 @@ function callOptionsOf(request: Request): Pick<CallOptions, 'timeoutMs' | 'retry
   return out;
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The headers of every attempt: the request's, plus one `Idempotency-Key` for the whole call when it may be retried. */
-function attemptHeaders(request: Request, retried: boolean, newKey: () => string): Headers {
+function attemptHeaders(request: Request, retried: boolean): Headers {
   const headers = new Headers(request.headers);
-  if (retried && NEEDS_KEY.has(request.method.toUpperCase()) && !headers.has(IDEMPOTENCY_KEY_HEADER)) headers.set(IDEMPOTENCY_KEY_HEADER, newKey());
+  if (retried && NEEDS_KEY.has(request.method.toUpperCase()) && !headers.has(IDEMPOTENCY_KEY_HEADER)) headers.set(IDEMPOTENCY_KEY_HEADER, crypto.randomUUID());
   return headers;
 }
 
@@ -64,8 +56,6 @@ function attemptHeaders(request: Request, retried: boolean, newKey: () => string
  * `MdmUsersTimeoutError`, neither holding the token.
  */
 export function createTransport(options: TransportOptions): (input: Request) => Promise<Response> {
-  const sleep = options.sleep ?? defaultSleep;
-  const newKey = options.newIdempotencyKey ?? (() => crypto.randomUUID());
   return async function mdmUsersFetch(request: Request): Promise<Response> {
     const perCall = callOptionsOf(request);
     const timeoutMs = perCall.timeoutMs ?? options.timeoutMs;
@@ -73,7 +63,7 @@ export function createTransport(options: TransportOptions): (input: Request) => 
     const method = request.method;
     const url = redact(request.url, options.secrets);
     const deadline = startDeadline(timeoutMs, request.signal, () => new MdmUsersTimeoutError(timeoutMs, method, url));
-    const headers = attemptHeaders(request, retry !== undefined, newKey);
+    const headers = attemptHeaders(request, retry !== undefined);
     try {
       for (let attempt = 0; ; attempt += 1) {
         const outcome = await attemptOnce(options.fetch, new Request(request.clone(), { signal: deadline.signal, headers }), deadline, request.signal);
@@ -85,7 +75,7 @@ export function createTransport(options: TransportOptions): (input: Request) => 
         }
         // Discard the refused answer's body; not awaited (a tee'd body's cancel settles only when every branch is cancelled).
         outcome.response?.body?.cancel().catch(() => undefined);
-        await Promise.race([sleep(wait), deadline.timedOut, aborted(request.signal)]);
+        await pause(wait, deadline.signal);
       }
     } catch (err) {
       deadline.release();
@@ -109,10 +99,22 @@ async function attemptOnce(fetch: TransportOptions['fetch'], attempt: Request, d
   }
 }
 
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+/**
+ * Waits `ms`, or rejects with the reason of the call's signal when it aborts first (the timeout error at
+ * the deadline, the caller's reason on their abort). Leaves no timer or listener behind.
+ */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

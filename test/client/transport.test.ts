@@ -122,6 +122,59 @@ describe('one Idempotency-Key per call, on every attempt', () => {
   });
 });
 
+describe('the documented retry defaults and limits', () => {
+  const defaults = (fetch: typeof globalThis.fetch) => createMdmUsersClient({ baseUrl: 'http://127.0.0.1:9', token: 'tok', fetch });
+  const after = (seconds: string): Response => new Response(JSON.stringify({ statusCode: 503, error: 'Busy', message: 'later' }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': seconds } });
+
+  it('retries twice by default: three attempts, then the last 503 is thrown', async () => {
+    const script = recording([after('0')]);
+    await expect(defaults(script.fetch).updateUser({ id: '1', query, body: { name: 'a' } })).rejects.toMatchObject({ status: 503 });
+    expect(script.headers).toHaveLength(3);
+  });
+
+  it('does not wait for a Retry-After beyond the default maxDelayMs of 10 s: that answer is thrown', async () => {
+    const script = recording([after('11'), ok()]);
+    await expect(defaults(script.fetch).updateUser({ id: '1', query, body: { name: 'a' } })).rejects.toMatchObject({ status: 503, retryAfterSeconds: 11 });
+    expect(script.headers).toHaveLength(1);
+  });
+
+  it('does not retry a failure while reading the body', async () => {
+    let sent = 0;
+    const broken = (async () => {
+      sent += 1;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"id":"1",'));
+          controller.error(Object.assign(new TypeError('terminated'), { cause: { code: 'ECONNRESET' } }));
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as typeof globalThis.fetch;
+    await expect(client(broken).updateUser({ id: '1', query, body: { name: 'a' } })).rejects.toThrow('terminated');
+    expect(sent).toBe(1);
+  });
+});
+
+describe('the caller\'s abort during a retry\'s wait', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('ends the wait at once with the caller\'s reason, and leaves no timer of the wait behind', async () => {
+    jest.useFakeTimers();
+    const controller = new AbortController();
+    const noRetryAfter = new Response(JSON.stringify({ statusCode: 503, error: 'Busy', message: 'later' }), { status: 503, headers: { 'content-type': 'application/json' } });
+    const script = recording([noRetryAfter]);
+    const patient = client(script.fetch, { timeoutMs: 0, retry: { retries: 1, baseDelayMs: 60_000, maxDelayMs: 120_000 } });
+    const call = patient.updateUser({ id: '1', query, body: { name: 'a' } }, { signal: controller.signal });
+    call.catch(() => undefined);
+    await jest.advanceTimersByTimeAsync(10);
+    expect(jest.getTimerCount()).toBe(1); // the wait of 30-60 s before the retry
+    controller.abort(new Error('caller gave up'));
+    await expect(call).rejects.toThrow('caller gave up');
+    expect(script.headers).toHaveLength(1);
+    expect(jest.getTimerCount()).toBe(0); // a timer left would keep the caller's process alive until it fired
+  });
+});
+
 /** A body the test feeds by hand: nothing arrives until `push`. */
 function handFed() {
   let controller!: ReadableStreamDefaultController<Uint8Array>;

@@ -2,7 +2,9 @@
  * The programmatic mock server: the real server on its Jamf simulator, started on a free port, driven
  * through the typed client, with simulated Jamf's users, writes and faults in reach.
  */
-import { ConflictError, createMdmUsersClient, MdmUsersNetworkError, MdmUsersTimeoutError, NotFoundError } from '../../src/client';
+import {
+  BadGatewayError, ConflictError, createMdmUsersClient, MdmUsersNetworkError, MdmUsersTimeoutError, NotFoundError, ServiceUnavailableError, TooManyRequestsError,
+} from '../../src/client';
 import { startMockServer, type JamfUser, type MockServer } from '../../src/mock';
 
 const newcomer: JamfUser = { id: 501, name: 'newcomer', full_name: 'New Comer', email: 'new@example.com', email_address: 'new@example.com', sites: [] };
@@ -65,6 +67,42 @@ describe('startMockServer', () => {
     expect(data).toMatchObject({ name: 'jdoe' });
   }, 30_000);
 
+  it('lists its users by id, keeps the writes oldest first and counts the Jamf calls until reset()', async () => {
+    expect(mock.jamf.users().map((u) => u.id)).toEqual([1, 6, 501, 23423523]);
+    const update = (name: string) => client().updateUser({ id: '501', query: { integrated_account_id: mock.accountId }, body: { name } });
+    await update('first');
+    await update('second');
+    expect(mock.jamf.writes().map((w) => /<name>(\w+)<\/name>/.exec(w.body)?.[1])).toEqual(['first', 'second']);
+    expect(mock.jamf.counters()).toMatchObject({ puts: 2, gets: 2, requests: 4 });
+    mock.jamf.reset();
+    expect(mock.jamf.counters()).toMatchObject({ puts: 0, gets: 0, requests: 0 });
+  });
+
+  it('fails exactly `times` Jamf calls, then carries out the next', async () => {
+    mock.jamf.fail(409, { times: 2, message: 'Error: Duplicate name' });
+    const update = () => client().updateUser({ id: '6', query: { integrated_account_id: mock.accountId }, body: { name: 'six' } });
+    await expect(update()).rejects.toBeInstanceOf(ConflictError);
+    await expect(update()).rejects.toBeInstanceOf(ConflictError);
+    await expect(update()).resolves.toMatchObject({ data: { name: 'six' } });
+    expect(mock.jamf.storedUser(6)?.name).toBe('six');
+  });
+
+  it('sends Jamf\'s Retry-After with an injected 503, which the server passes on once its own retries are spent', async () => {
+    mock.jamf.fail(503, { times: 3, retryAfter: 1 });
+    const error = await client().updateUser({ id: '6', query: { integrated_account_id: mock.accountId }, body: { name: 'six' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error).toMatchObject({ isRemote: true, retryAfterSeconds: 1 });
+    expect(mock.jamf.counters().requests).toBe(3);
+  }, 30_000);
+
+  it('resets the connections of the next Jamf calls: every attempt of the server is sent and cut, the update fails as a 502 and is not carried out', async () => {
+    mock.jamf.resetConnections(3);
+    const error = await client().updateUser({ id: '6', query: { integrated_account_id: mock.accountId }, body: { name: 'six' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadGatewayError);
+    expect(mock.jamf.storedUser(6)?.name).toBe('Twanda9039');
+    expect(mock.jamf.writes()).toHaveLength(3);
+  }, 30_000);
+
   it('answers a remote 404 for a user simulated Jamf does not have, and refuses ids that are not Jamf ids', async () => {
     await expect(client().updateUser({ id: '999', query: { integrated_account_id: mock.accountId }, body: { name: 'x' } })).rejects.toBeInstanceOf(NotFoundError);
     expect(mock.jamf.storedUser('999')).toBeUndefined();
@@ -73,6 +111,21 @@ describe('startMockServer', () => {
 });
 
 describe('startMockServer options and close', () => {
+  it('limits each token when asked (rateLimitPerToken), answering 429 with Retry-After past the limit', async () => {
+    const mock = await startMockServer({ rateLimitPerToken: '1/10s' });
+    try {
+      const c = createMdmUsersClient({ baseUrl: mock.url, token: mock.token, retry: false });
+      const call = () => c.updateUser({ id: '6', query: { integrated_account_id: mock.accountId }, body: { name: 'Twanda9039' } });
+      await call();
+      const refused = await call().catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(TooManyRequestsError);
+      expect((refused as TooManyRequestsError).retryAfterSeconds).toBeGreaterThan(0);
+    } finally {
+      await mock.close();
+    }
+  }, 60_000);
+
+
   it('uses the token it is given, refuses one it could not accept, and stops listening on close (twice is fine)', async () => {
     await expect(startMockServer({ token: 'a,b' })).rejects.toThrow(/commas/);
     const mock = await startMockServer({ token: 'test-token-1' });

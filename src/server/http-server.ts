@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Express, RequestHandler } from 'express';
 import { ApiError } from '../errors';
 import { envelope, reasonPhrase } from './middleware/error-handler';
+import { within } from './within';
 
 /** Limits of the HTTP layer, so that no client can hold a socket or memory for long. */
 export interface HttpLimits {
@@ -93,14 +94,7 @@ export class GracefulShutdown {
   async drain(server: Server, timeoutMs: number): Promise<{ unfinished: number }> {
     this.isDraining = true;
     server.closeIdleConnections();
-    if (this.inFlight.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => this.idle.push(resolve)),
-        new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); }),
-      ]);
-      clearTimeout(timer);
-    }
+    if (this.inFlight.size > 0) await within(new Promise<void>((resolve) => this.idle.push(resolve)), timeoutMs);
     const unfinished = this.inFlight.size;
     if (unfinished > 0) await this.answerAll();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -123,8 +117,6 @@ export class GracefulShutdown {
       res.writeHead(error.status, { ...error.headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
     }
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(sent), new Promise((resolve) => { timer = setTimeout(resolve, FLUSH_MS); })]);
-    clearTimeout(timer);
+    await within(Promise.all(sent), FLUSH_MS);
   }
 }

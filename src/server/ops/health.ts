@@ -2,26 +2,20 @@ import { Router } from 'express';
 import type { FieldError } from '../../errors';
 import { envelope, sendEnvelope } from '../middleware/error-handler';
 import type { StoreHealth } from '../stores/types';
+import { within } from '../within';
 
 /** One condition of readiness: answers what is missing (a sentence), or `undefined` when it holds. */
 export type ReadinessCheck = () => Promise<string | undefined> | string | undefined;
 
 /** Longest wait for a shared store's ping before it counts as unreachable. */
-export const STORE_PING_TIMEOUT_MS = 1000;
+const STORE_PING_TIMEOUT_MS = 1000;
 
 /** A readiness check that the shared store answers its ping within {@link STORE_PING_TIMEOUT_MS}. */
 export function storeReachable(store: StoreHealth): ReadinessCheck {
   return async () => {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error('no answer')), STORE_PING_TIMEOUT_MS); });
-    try {
-      await Promise.race([store.ping(), late]);
-      return undefined;
-    } catch {
-      return `${store.name} (a shared store this server depends on) is not reachable.`;
-    } finally {
-      clearTimeout(timer);
-    }
+    let answered = false;
+    await within(store.ping().then(() => { answered = true; }), STORE_PING_TIMEOUT_MS);
+    return answered ? undefined : `${store.name} (a shared store this server depends on) is not reachable.`;
   };
 }
 

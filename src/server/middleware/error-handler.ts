@@ -95,16 +95,24 @@ export function sendEnvelope(res: Response, enveloped: Enveloped): void {
   res.status(enveloped.envelope.statusCode).type('application/json').json(enveloped.envelope);
 }
 
+/** The message of what caused `err` (a shared store's own error behind its 503), for the log line. */
+export function causeOf(err: unknown): { cause?: string } {
+  const cause = err instanceof Error ? err.cause : undefined;
+  return cause instanceof Error ? { cause: cause.message } : {};
+}
+
 /** The one Express error handler: every failure becomes the envelope, and is logged. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const enveloped = toEnvelope(err);
     const status = enveloped.envelope.statusCode;
     const log = (req as { log?: Logger }).log ?? logger;
-    // Our own bugs (500) at error with the stack; Jamf's failures and the server's own 503s (queue full, draining, store away) at warn; the caller's mistakes at info.
+    // Our own bugs (500) at error with the stack; Jamf's failures and the server's own 503s (queue full, draining, store away) at warn,
+    // the latter with the message of their cause (Redis's own answer: NOPERM, OOM, …; never a value of the request); the caller's mistakes at info.
     const remote = err instanceof RemoteError;
     if (status === 500 && !remote) log.error({ err }, 'request failed');
-    else if (status >= 500) log.warn({ status, message: enveloped.envelope.message, remote }, remote ? 'Jamf failed' : 'request not served');
+    else if (remote) log.warn({ status, message: enveloped.envelope.message, remote }, 'Jamf failed');
+    else if (status >= 500) log.warn({ status, message: enveloped.envelope.message, remote, ...causeOf(err) }, 'request not served');
     else log.info({ status, message: enveloped.envelope.message }, 'request refused');
     if (res.headersSent) {
       res.destroy();

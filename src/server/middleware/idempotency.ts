@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { ApiError } from '../../errors';
 import type { AuthLocals } from './auth';
+import { causeOf } from './error-handler';
 import type { IdempotencyStore, StoredResponse } from '../stores/types';
 
 /** Largest response kept for replay; a larger one is not kept (the key is released once it is sent). */
@@ -81,13 +82,14 @@ export function idempotency(store: IdempotencyStore): RequestHandler {
       return;
     }
     let settled = false;
+    const failed = (what: string) => (err: unknown): void => req.log.warn({ err: { message: (err as Error).message, ...causeOf(err) } }, what);
     captureResponse(res, (response) => {
       settled = true;
       const settle = response && isRepeatable(response.status) ? store.complete(scopedKey, response) : store.abandon(scopedKey);
-      settle.catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'idempotency record not saved'));
+      settle.catch(failed('idempotency record not saved'));
     });
     res.on('close', () => {
-      if (!settled) store.abandon(scopedKey).catch((err: unknown) => req.log.warn({ err: { message: (err as Error).message } }, 'idempotency claim not released'));
+      if (!settled) store.abandon(scopedKey).catch(failed('idempotency claim not released'));
     });
     next();
   };

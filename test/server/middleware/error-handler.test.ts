@@ -1,6 +1,8 @@
+import { Writable } from 'node:stream';
 import express from 'express';
 import { JamfStatusError } from '../../../src/errors';
 import { createLogger } from '../../../src/server/logger';
+import { SharedStoreUnavailableError } from '../../../src/server/stores/errors';
 import { errorHandler, toEnvelope } from '../../../src/server/middleware/error-handler';
 import { listen } from '../../helpers/listen';
 
@@ -30,5 +32,25 @@ describe('the error envelope of a Jamf error status', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('the log line of a 503 of the server\'s own', () => {
+  it('carries the message of its cause (a Redis refusal other than a lost connection), which the answer never does', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>); done(); } });
+    const refusal = "NOPERM User mdm has no permissions to run the 'evalsha' command";
+    const app = express();
+    app.use((_req, _res, next) => next(new SharedStoreUnavailableError('Redis', new Error(refusal))));
+    app.use(errorHandler(createLogger('info', sink)));
+    const server = await listen(app);
+    try {
+      const res = await fetch(`${server.url}/x`);
+      expect(res.status).toBe(503);
+      expect(await res.text()).not.toContain('NOPERM');
+    } finally {
+      await server.close();
+    }
+    expect(lines.find((l) => l.msg === 'request not served')).toMatchObject({ level: 40, status: 503, cause: refusal });
   });
 });

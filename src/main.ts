@@ -16,9 +16,10 @@ function refuse(message: string): never {
 function banner(config: ServerConfig, running: RunningServer): string {
   const lines = [`mdm-users listening on ${running.url}`];
   if (running.simulator) {
-    const token = config.tokens.length > 0 ? '<one of MDM_API_TOKENS>' : String(running.tokens[0]);
+    const configured = config.tokens.length > 0;
+    const token = configured ? '<one of MDM_API_TOKENS>' : String(running.tokens[0]);
     lines.push(`Backend: embedded Jamf Pro simulator at ${running.simulator.url}, demo integrated account ${DEMO_ACCOUNT_ID}`);
-    lines.push(config.tokens.length > 0 ? 'API token: one of MDM_API_TOKENS' : `API token (generated for this run; set MDM_API_TOKENS to choose your own): ${token}`);
+    lines.push(configured ? 'API token: one of MDM_API_TOKENS' : `API token (generated for this run; set MDM_API_TOKENS to choose your own): ${token}`);
     lines.push('Try the reference example request:', exampleCurl(running.url, token));
   }
   return `${lines.join('\n')}\n`;

@@ -115,7 +115,7 @@ export function pipeline(options: AppOptions): Step[] {
 }
 
 /** A bare Express app with this server's settings (no query parser of Express's own, no ETag, no x-powered-by). */
-export function expressApp(): Express {
+function expressApp(): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', false);

@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Paths that could hold a secret, censored wherever they appear in a log line. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'authorization', '*.authorization', '*.*.authorization', 'headers.authorization', 'req.headers.authorization',
   'client_secret', '*.client_secret', '*.*.client_secret', 'password', '*.password', '*.*.password',
   'token', '*.token', 'access_token', '*.access_token',

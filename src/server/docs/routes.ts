@@ -36,7 +36,7 @@ export interface DocsOptions {
 }
 
 /** Where `npm run docs:build` writes the page. */
-export function defaultDocsFile(): string {
+function defaultDocsFile(): string {
   return join(packageRoot(), 'build', 'docs', 'index.html');
 }
 

@@ -5,7 +5,7 @@ import { loadSpec, specText } from '../spec';
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
 /** The `servers` entry of a served copy of the spec. */
-export function servedServer(origin: string): { url: string; description: string } {
+function servedServer(origin: string): { url: string; description: string } {
   return { url: origin, description: 'This server: the one that served this copy of the spec.' };
 }
 

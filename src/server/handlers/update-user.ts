@@ -12,7 +12,7 @@ type Query = Operation['parameters']['query'];
 type Body = Operation['requestBody']['content']['application/json'];
 
 /** The media type of `truto_response_format=raw`: Jamf's JSON, unmapped. */
-export const RAW_MEDIA_TYPE = 'application/vnd.mdm-users.raw+json';
+const RAW_MEDIA_TYPE = 'application/vnd.mdm-users.raw+json';
 
 /**
  * `PATCH /unified/mdm/users/{id}`: maps the unified body to Jamf's `<user>` XML, writes it and reads the

@@ -40,6 +40,8 @@ function arrayParameters(): ArrayParameter[] {
 }
 
 const REMOTE_QUERY = 'remote_query[';
+/** The names of the spec's array parameters, read at the first request. */
+let commaLists: string[] | undefined;
 
 /**
  * Parses the query string once, in every wire form the API accepts (the comma form `x=a,b` too for the
@@ -47,8 +49,9 @@ const REMOTE_QUERY = 'remote_query[';
  * parse go to `res.locals.remoteQuery`, so what reaches Jamf is what was validated.
  */
 export const parseQueryOnce: RequestHandler = (req, res, next) => {
+  commaLists ??= arrayParameters().map((p) => p.name);
   const at = req.originalUrl.indexOf('?');
-  const { query, pairs } = parseQueryString(at === -1 ? '' : req.originalUrl.slice(at + 1), arrayParameters().map((p) => p.name));
+  const { query, pairs } = parseQueryString(at === -1 ? '' : req.originalUrl.slice(at + 1), commaLists);
   Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true, enumerable: true });
   (res.locals as QueryLocals).remoteQuery = pairs.filter((pair) => pair.key.startsWith(REMOTE_QUERY));
   next();

@@ -10,7 +10,7 @@ export interface RateLimitLocals {
 }
 
 /** The 429 of a rate limit, in the envelope, with `Retry-After`. */
-export function tooManyRequests(retryAfter: number, what: string): ApiError {
+function tooManyRequests(retryAfter: number, what: string): ApiError {
   return new ApiError(429, `Too many requests ${what}. Wait ${retryAfter} s (Retry-After) and try again.`, undefined, { 'Retry-After': String(retryAfter) });
 }
 

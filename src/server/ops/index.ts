@@ -10,9 +10,8 @@ import { healthRouter, storeReachable, type ReadinessCheck } from './health';
 import type { Metrics } from './metrics';
 
 export { Metrics } from './metrics';
-export { requestMetrics, UNMATCHED_ROUTE } from './request-metrics';
+export { requestMetrics } from './request-metrics';
 export { combineEvents, jamfCallLog } from './jamf-events';
-export type { ReadinessCheck } from './health';
 
 export interface OpsOptions {
   /** What must hold for `/readyz` to answer 200. */

@@ -1,9 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { RateLimitDecision } from '../stores/types';
+import type { AccountLocals } from '../middleware/account';
+import type { RateLimitLocals } from '../middleware/rate-limit';
 import type { Metrics } from './metrics';
 
 /** The `route` of a request that matched no known route. */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -19,7 +20,7 @@ function templateMatcher(template: string): (path: string) => boolean {
  * `templates` the path fits (a request refused before its route, e.g. 401), else {@link UNMATCHED_ROUTE}.
  * Never the raw path, so the label has a fixed set of values.
  */
-export function routeOf(req: Request, templates: ReadonlyArray<readonly [string, (path: string) => boolean]>): string {
+function routeOf(req: Request, templates: ReadonlyArray<readonly [string, (path: string) => boolean]>): string {
   const matched = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof matched === 'string') return `${req.baseUrl}${matched}`;
   const path = req.originalUrl.split('?')[0] ?? '';
@@ -29,12 +30,11 @@ export function routeOf(req: Request, templates: ReadonlyArray<readonly [string,
 /**
  * Which rate limit of this server refused a response, if one did (a 429 from Jamf is none): the
  * account's once the account step ran (the token's admitted the request before it), else the token's.
- * Reads the decisions the rate-limit steps leave in `res.locals` (`rateLimits`, or one `rateLimit`).
+ * Reads the decisions the rate-limit steps leave in `res.locals.rateLimits`.
  */
 function refusedBy(res: Response): 'token' | 'account' | undefined {
-  const locals = res.locals as { rateLimits?: RateLimitDecision[]; rateLimit?: RateLimitDecision; account?: unknown };
-  const decisions = locals.rateLimits ?? (locals.rateLimit ? [locals.rateLimit] : []);
-  if (res.statusCode !== 429 || !decisions.some((d) => !d.allowed)) return undefined;
+  const locals = res.locals as Partial<RateLimitLocals & AccountLocals>;
+  if (res.statusCode !== 429 || !locals.rateLimits?.some((d) => !d.allowed)) return undefined;
   return locals.account === undefined ? 'token' : 'account';
 }
 

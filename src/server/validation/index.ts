@@ -12,7 +12,6 @@ import type { ResponseValidation } from './options';
 import { responseValidation } from './response';
 
 export type { ResponseValidation } from './options';
-export type { ValidationCounts } from './fast-path';
 export { openApiValidator } from './openapi-validator';
 
 /** The validation steps of one operation, for the composition root to place. */

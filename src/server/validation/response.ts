@@ -5,7 +5,7 @@ import type { CompiledOperation } from './compiled-operation';
 import type { ResponseValidation } from './options';
 
 /** What is wrong with a JSON response against the operation's responses (its status's, else its range's: `4XX`), or `undefined` when it is right. */
-export function responseProblem(operation: CompiledOperation, res: Response, body: unknown): string | undefined {
+function responseProblem(operation: CompiledOperation, res: Response, body: unknown): string | undefined {
   const media = String(res.getHeader('content-type') ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
   const check = operation.responseChecks.get(`${res.statusCode} ${media}`) ?? operation.responseChecks.get(`${String(res.statusCode).charAt(0)}XX ${media}`);
   if (!check) return `no schema for a ${res.statusCode} ${media} response`;

@@ -5,7 +5,7 @@ import type { SlotLimiterOptions } from '../types';
 import { SemaphoreLeases, type Lease } from './semaphore-lease';
 
 /** Lease of a slot beyond the account's `timeout_ms`: a killed instance's slots come back within `timeout_ms` + this. */
-export const LEASE_MARGIN_MS = 3000;
+const LEASE_MARGIN_MS = 3000;
 /** Pause between attempts on Redis while every slot of the account is taken. */
 const RETRY_INTERVAL_MS = 25;
 

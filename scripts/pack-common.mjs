@@ -13,7 +13,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const PACKS = join(ROOT, 'dist', 'packs');
+const PACKS = join(ROOT, 'dist', 'packs');
 const EXACT = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
 /** Runs a command, failing with its output when it fails; answers its stdout. */
@@ -31,7 +31,7 @@ export function tsc(project) {
 }
 
 /** An empty staging folder for the package `name` (dist/packages/<name>). */
-export function cleanStage(name) {
+function cleanStage(name) {
   const dir = join(ROOT, 'dist', 'packages', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -57,7 +57,7 @@ function exactDependencies(names, rootDependencies) {
 }
 
 /** The package's manifest: its template with every "$root" filled from this project's package.json. */
-export function manifestFor(name) {
+function manifestFor(name) {
   const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const template = JSON.parse(readFileSync(join(ROOT, 'scripts', 'packages', name, 'package.json'), 'utf8'));
   const manifest = { ...template };
@@ -70,13 +70,13 @@ export function manifestFor(name) {
 }
 
 /** Writes the manifest and the package's README (scripts/packages/<name>/README.md) into the stage. */
-export function writeManifest(stage, name) {
+function writeManifest(stage, name) {
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifestFor(name), null, 2)}\n`);
   copyInto(stage, join('scripts', 'packages', name, 'README.md'), 'README.md');
 }
 
 /** `npm pack` of the stage into dist/packs/; answers the tarball's path and npm's file list. */
-export function pack(stage) {
+function pack(stage) {
   mkdirSync(PACKS, { recursive: true });
   const [info] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', PACKS], stage));
   return { tarball: join(PACKS, info.filename), files: info.files.map((f) => f.path), size: info.size, unpackedSize: info.unpackedSize };

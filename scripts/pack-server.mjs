@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run pack:server`: the server package (mdm-users-server) into dist/packs/: all of src/ but the
- * client (the server, its embedded Jamf simulator, the programmatic mock API in src/mock; modules
- * loaded by path, like a worker thread's, included) compiled with declarations, the
+ * client (the server; its embedded Jamf simulator, which the server requires only on first need; the
+ * programmatic mock API in src/mock) compiled with declarations, the
  * spec it reads at run time, the rendered docs page it serves at /docs, its README. The `mdm-users`
  * command is src/mock/bin.ts. `--no-pack` only builds it into dist/packages/server/.
  */

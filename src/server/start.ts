@@ -10,9 +10,10 @@ import { AccountsFileError, readAccountsFile, type AccountConfig } from './accou
 import type { ConnectorFactory, Load } from './accounts/registry';
 import { ReloadableAccounts } from './accounts/reloadable';
 import { ConfigError, type ServerConfig } from './config';
+import { within } from './within';
 import { combineEvents, jamfCallLog, Metrics, readinessChecks } from './ops';
 import type { SharedStores, StoreHealth } from './stores/types';
-import { accountRateLimits, accountSlots, serverStores, storeHealth, tokenRateLimit } from './stores/wiring';
+import { accountLimits, serverStores, storeHealth, tokenRateLimit } from './stores/wiring';
 import { createJamfConnector, type ConnectorEvents } from '../jamf';
 import type { JamfSimulator } from '../jamf/simulator';
 import { startEmbeddedJamf } from '../jamf/embedded';
@@ -49,7 +50,7 @@ export interface RunningServer {
 }
 
 /** The backend the configuration names: the accounts file when given, else an embedded Jamf simulator with a demo account. */
-export async function configuredBackend(config: ServerConfig): Promise<Backend> {
+async function configuredBackend(config: ServerConfig): Promise<Backend> {
   if (config.accountsFile) return { accounts: readAccountsFile(config.accountsFile) };
   const embedded = await startEmbeddedJamf();
   return { accounts: [{ id: DEMO_ACCOUNT_ID, integration: 'jamf', context: embedded.context }], simulator: embedded.simulator };
@@ -66,9 +67,9 @@ export interface ComposedApp {
   stores: SharedStores;
 }
 
-/** The Jamf integration's connector, its concurrency cap from `stores`, reporting to `events` (metrics, debug log). */
-function jamfConnectors(stores: SharedStores, events: ConnectorEvents | undefined): ConnectorFactory {
-  return (config) => createJamfConnector(config.context, config.id, { limiter: accountSlots(stores, config), ...(events ? { events } : {}) });
+/** The Jamf integration's connector, on the concurrency cap the registry gives it, reporting to `events` (metrics, debug log). */
+function jamfConnectors(events: ConnectorEvents | undefined): ConnectorFactory {
+  return (config, limiter) => createJamfConnector(config.context, config.id, { ...(limiter ? { limiter } : {}), ...(events ? { events } : {}) });
 }
 
 /**
@@ -80,8 +81,8 @@ export function composeApp(config: ServerConfig, logger: Logger, backend: Backen
   const tokens = config.tokens.length > 0 ? config.tokens : [randomBytes(24).toString('base64url')];
   const metrics = config.metrics ? new Metrics((): Load => accounts.load()) : undefined;
   const state = serverStores(config.redisUrl, logger);
-  const connectorFor = backend.connectorFor ?? jamfConnectors(state, combineEvents(metrics?.connectorEvents(), jamfCallLog(logger)));
-  const accounts = new ReloadableAccounts(backend.accounts, connectorFor, accountRateLimits(state));
+  const connectorFor = backend.connectorFor ?? jamfConnectors(combineEvents(metrics?.connectorEvents(), jamfCallLog(logger)));
+  const accounts = new ReloadableAccounts(backend.accounts, connectorFor, accountLimits(state));
   const shutdown = new GracefulShutdown();
   const app = createApp({
     tokens, accounts, logger, responseValidation: config.responseValidation, bodyLimit: config.bodyLimit, shutdown, idempotencyStore: state.idempotency,
@@ -102,15 +103,6 @@ function listenError(err: unknown, config: ServerConfig): unknown {
     case 'ENOTFOUND': return new ConfigError(`HOST ${host} is not an address of this machine: set HOST to one of its addresses (127.0.0.1, or 0.0.0.0 for all).`);
     default: return err;
   }
-}
-
-/** Waits for `work`, at most `ms`; answers whether it finished in time. */
-async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
-  const done = await Promise.race([work.then(() => true, () => true), late]);
-  clearTimeout(timer);
-  return done;
 }
 
 /** Re-reads the accounts file into `accounts`, logging what happened. */

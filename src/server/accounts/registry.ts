@@ -1,4 +1,4 @@
-import { JamfConnector, type JamfUsersConnector } from '../../jamf';
+import { JamfConnector, type JamfUsersConnector, type SlotLimiter } from '../../jamf';
 import { memoryRateLimit } from '../stores/memory-rate-limit';
 import type { Rate, RateLimitStore } from '../stores/types';
 import type { AccountConfig } from './accounts-file';
@@ -28,11 +28,14 @@ export interface AccountRegistry {
   close(): Promise<void>;
 }
 
-/** Makes the Jamf connector of an account. */
-export type ConnectorFactory = (config: AccountConfig) => JamfUsersConnector;
+/**
+ * Makes the Jamf connector of an account; `limiter`, when the registry has one for the account, is its
+ * cap on Jamf calls in flight (the registry closes it after the connector).
+ */
+export type ConnectorFactory = (config: AccountConfig, limiter?: SlotLimiter) => JamfUsersConnector;
 
-/** The Jamf integration's own connector for an account. */
-const jamfConnector: ConnectorFactory = (config) => new JamfConnector(config.context, config.id);
+/** The Jamf integration's own connector for an account (its own in-process limiter unless given one). */
+const jamfConnector: ConnectorFactory = (config, limiter) => new JamfConnector(config.context, config.id, limiter ? { limiter } : {});
 
 /** The load a connector reports, if it reports one (the Jamf connector does; a stub need not). */
 export function loadOf(connector: JamfUsersConnector): Load | undefined {
@@ -40,19 +43,27 @@ export function loadOf(connector: JamfUsersConnector): Load | undefined {
   return typeof reporting.load === 'function' ? reporting.load() : undefined;
 }
 
-/** Makes an account's own rate limit from its `rate_limit`. */
-export type AccountRateLimits = (rate: Rate) => RateLimitStore;
+/** Where an account's own limits are kept (the server's stores); each has a default in this process. */
+export interface AccountLimits {
+  /** Makes the account's request rate limit from its `rate_limit`. */
+  rateLimit?: (rate: Rate) => RateLimitStore;
+  /** Makes the account's cap on Jamf calls in flight, handed to its connector; closed with the account. */
+  slots?: (config: AccountConfig) => SlotLimiter;
+}
 
 /**
  * The registry of accounts, each with its connector (from `connectorFor`, the Jamf integration's by
- * default) and its rate limit (from `rateLimitFor`, counted in this process by default).
+ * default) and its limits (from `limits`: a rate limit counted in this process, and the connector's own
+ * concurrency cap, by default). `close()` closes the connectors, then the slot limiters it made.
  */
-export function createAccountRegistry(
-  configs: readonly AccountConfig[], connectorFor: ConnectorFactory = jamfConnector, rateLimitFor: AccountRateLimits = (rate) => memoryRateLimit(rate, 'account'),
-): AccountRegistry {
+export function createAccountRegistry(configs: readonly AccountConfig[], connectorFor: ConnectorFactory = jamfConnector, limits: AccountLimits = {}): AccountRegistry {
+  const rateLimitFor = limits.rateLimit ?? ((rate) => memoryRateLimit(rate, 'account'));
   const accounts = new Map<string, Account>();
+  const limiters: SlotLimiter[] = [];
   for (const config of configs) {
-    const account: Account = { id: config.id, integration: config.integration, connector: connectorFor(config) };
+    const limiter = limits.slots?.(config);
+    if (limiter) limiters.push(limiter);
+    const account: Account = { id: config.id, integration: config.integration, connector: connectorFor(config, limiter) };
     if (config.rateLimit) account.rateLimit = rateLimitFor(config.rateLimit);
     accounts.set(config.id.toLowerCase(), account);
   }
@@ -69,6 +80,7 @@ export function createAccountRegistry(
     },
     close: async () => {
       await Promise.all([...accounts.values()].map((a) => a.connector.close()));
+      await Promise.all(limiters.map((limiter) => limiter.close()));
     },
   };
 }

@@ -1,7 +1,8 @@
 import { ApiError } from '../../errors';
 import type { JamfUserEnvelope, JamfUsersConnector, JamfUserStream } from '../../jamf';
+import { shuttingDown } from '../http-server';
 import type { AccountConfig } from './accounts-file';
-import { createAccountRegistry, loadOf, type Account, type AccountRateLimits, type AccountRegistry, type ConnectorFactory, type Load } from './registry';
+import { createAccountRegistry, loadOf, type Account, type AccountLimits, type AccountRegistry, type ConnectorFactory, type Load } from './registry';
 
 /**
  * A connector that counts its calls in flight, so that an account replaced by a reload is closed only
@@ -59,7 +60,7 @@ class TrackedConnector implements JamfUsersConnector {
     if (successor === undefined) {
       throw new ApiError(404, `No integrated account ${this.accountId} is configured on this server any more (the accounts file was reloaded without it).`);
     }
-    if (successor === this) throw new ApiError(503, 'The server is shutting down; send the request again (to another instance).', undefined, { 'Retry-After': '1' });
+    if (successor === this) throw shuttingDown();
     return successor;
   }
 }
@@ -73,7 +74,7 @@ export class ReloadableAccounts implements AccountRegistry {
   private current: AccountRegistry;
   private readonly retiring = new Set<Promise<void>>();
 
-  constructor(configs: readonly AccountConfig[], private readonly connectorFor: ConnectorFactory, private readonly rateLimitFor?: AccountRateLimits) {
+  constructor(configs: readonly AccountConfig[], private readonly connectorFor: ConnectorFactory, private readonly limits: AccountLimits = {}) {
     this.current = this.build(configs);
   }
 
@@ -103,6 +104,7 @@ export class ReloadableAccounts implements AccountRegistry {
   }
 
   private build(configs: readonly AccountConfig[]): AccountRegistry {
-    return createAccountRegistry(configs, (config) => new TrackedConnector(this.connectorFor(config), config.id, () => this.current.get(config.id)?.connector), this.rateLimitFor);
+    const tracked: ConnectorFactory = (config, limiter) => new TrackedConnector(this.connectorFor(config, limiter), config.id, () => this.current.get(config.id)?.connector);
+    return createAccountRegistry(configs, tracked, this.limits);
   }
 }

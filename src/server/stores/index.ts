@@ -2,10 +2,25 @@ import { ConcurrencyLimiter } from '../../jamf/connector/concurrency-limiter';
 import { MemoryIdempotencyStore } from './idempotency-store';
 import { memoryRateLimit } from './memory-rate-limit';
 import type { RedisStoresOptions } from './redis';
-import type { SharedStores } from './types';
+import type { RateLimitStore, SharedStores } from './types';
 
-export type { SharedStores, SlotLimiterFactory, SlotLimiterOptions } from './types';
-export { SharedStoreUnavailableError } from './errors';
+/**
+ * In-process rate limits, one per name and rate however often asked for: as on Redis, where a name
+ * counts in one place, a limit made again (an account's, when the accounts file is reloaded) counts on
+ * where the one before left off.
+ */
+function onePerNameAndRate(): SharedStores['rateLimit'] {
+  const made = new Map<string, RateLimitStore>();
+  return (rate, name) => {
+    const key = `${name} ${rate.requests}/${rate.seconds}`;
+    let store = made.get(key);
+    if (!store) {
+      store = memoryRateLimit(rate, name);
+      made.set(key, store);
+    }
+    return store;
+  };
+}
 
 /**
  * The shared state of this server: on the Redis at `redisUrl` when one is given (many instances
@@ -21,7 +36,7 @@ export function createSharedStores(redisUrl: string | undefined, options: RedisS
   }
   return {
     idempotency: new MemoryIdempotencyStore(options.idempotency?.ttlMs),
-    rateLimit: memoryRateLimit,
+    rateLimit: onePerNameAndRate(),
     slotLimiter: ({ max, maxQueue, describe }) => new ConcurrencyLimiter(max, maxQueue, describe),
     close: () => Promise.resolve(),
   };

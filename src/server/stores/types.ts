@@ -63,7 +63,7 @@ export type SlotLimiterFactory = (options: SlotLimiterOptions) => SlotLimiter;
 export interface SharedStores {
   idempotency: IdempotencyStore;
   rateLimit(rate: Rate, name: string): RateLimitStore;
-  /** The per-account Jamf concurrency cap; the limiters it makes are closed by `close()`. */
+  /** The per-account Jamf concurrency cap; whoever takes a limiter closes it (before `close()`). */
   slotLimiter: SlotLimiterFactory;
   health?: StoreHealth;
   close(): Promise<void>;

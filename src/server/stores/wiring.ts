@@ -6,8 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { connectorSettings } from '../../jamf/connector/settings';
-import type { SlotLimiter } from '../../jamf/connector/types';
-import type { AccountConfig } from '../accounts/accounts-file';
+import type { AccountLimits } from '../accounts/registry';
 import { createSharedStores } from './index';
 import type { Rate, RateLimitStore, SharedStores, StoreHealth } from './types';
 
@@ -28,25 +27,25 @@ export function tokenRateLimit(stores: SharedStores, rate: Rate): RateLimitStore
   return stores.rateLimit(rate, TOKEN_LIMIT);
 }
 
-/** Makes an account's own limit (`rate_limit` of its context), counted where the state lives. */
-export function accountRateLimits(stores: SharedStores): (rate: Rate) => RateLimitStore {
-  return (rate) => stores.rateLimit(rate, ACCOUNT_LIMIT);
-}
-
 /**
- * An account's Jamf concurrency cap: `max_concurrency` calls in flight across every instance on the
- * same state (keyed by the account's id), with `max_queue` waiting in each instance and no wait for a
- * slot longer than `timeout_ms`.
+ * Each account's own limits, kept where the state lives: its `rate_limit`, and its Jamf concurrency cap
+ * (`max_concurrency` calls in flight across every instance on the same state, keyed by the account's
+ * id, with `max_queue` waiting in each instance and no wait for a slot longer than `timeout_ms`).
  */
-export function accountSlots(stores: SharedStores, account: AccountConfig): SlotLimiter {
-  const settings = connectorSettings(account.context);
-  return stores.slotLimiter({
-    key: account.id.toLowerCase(),
-    max: settings.maxConcurrency,
-    maxQueue: settings.maxQueue,
-    timeoutMs: settings.timeoutMs,
-    describe: `Jamf instance ${settings.origin}`,
-  });
+export function accountLimits(stores: SharedStores): AccountLimits {
+  return {
+    rateLimit: (rate) => stores.rateLimit(rate, ACCOUNT_LIMIT),
+    slots: (account) => {
+      const settings = connectorSettings(account.context);
+      return stores.slotLimiter({
+        key: account.id.toLowerCase(),
+        max: settings.maxConcurrency,
+        maxQueue: settings.maxQueue,
+        timeoutMs: settings.timeoutMs,
+        describe: `Jamf instance ${settings.origin}`,
+      });
+    },
+  };
 }
 
 /** The stores readiness waits for: Redis when the state is there, none in process. */

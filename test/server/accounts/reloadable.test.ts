@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { ApiError } from '../../../src/errors';
-import type { JamfUserEnvelope, JamfUsersConnector, JamfUserStream } from '../../../src/jamf';
+import type { JamfUserEnvelope, JamfUsersConnector, JamfUserStream, SlotLimiter } from '../../../src/jamf';
 import type { AccountConfig } from '../../../src/server/accounts/accounts-file';
 import { ReloadableAccounts } from '../../../src/server/accounts/reloadable';
 
@@ -12,7 +12,7 @@ const account = (id: string, url: string): AccountConfig => ({ id, integration: 
 class HeldConnector implements JamfUsersConnector {
   closed = false;
   private waiting: Array<() => void> = [];
-  constructor(readonly url: string) {}
+  constructor(readonly url: string, readonly limiter?: SlotLimiter, private readonly closes?: string[]) {}
   async updateUser(id: string): Promise<JamfUserEnvelope> {
     await new Promise<void>((resolve) => this.waiting.push(resolve));
     return { user: { id: Number(id), name: this.url } } as JamfUserEnvelope;
@@ -26,6 +26,7 @@ class HeldConnector implements JamfUsersConnector {
   }
   async close(): Promise<void> {
     this.closed = true;
+    this.closes?.push(`connector ${this.url}`);
   }
 }
 
@@ -89,6 +90,31 @@ describe('ReloadableAccounts', () => {
     await accounts.replace([account(B, 'https://b.example.com')]);
     await expect(second?.connector.updateUser('6', '<user/>', '')).rejects.toEqual(expect.objectContaining({ status: 404 }));
     await expect(second?.connector.updateUser('6', '<user/>', '')).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it('hands each account its slot limiter, and closes a replaced account\'s once its connector is closed', async () => {
+    const closed: string[] = [];
+    const made: HeldConnector[] = [];
+    const slots = (config: AccountConfig): SlotLimiter => ({
+      max: 1, run: (task) => task(), load: () => ({ running: 0, waiting: 0 }),
+      close: async () => { closed.push(`slots ${config.context.instance_url}`); },
+    });
+    const accounts = new ReloadableAccounts([account(A, 'https://old.example.com')], (config, limiter) => {
+      const connector = new HeldConnector(config.context.instance_url, limiter, closed);
+      made.push(connector);
+      return connector;
+    }, { slots });
+    const inFlight = accounts.get(A)?.connector.updateUser('6', '<user/>', '');
+    const replaced = accounts.replace([account(A, 'https://new.example.com'), account(B, 'https://b.example.com')]);
+    expect(made.every((connector) => connector.limiter !== undefined)).toBe(true);
+    await tick();
+    expect(closed).toEqual([]);
+    made[0]?.release();
+    await inFlight;
+    await replaced;
+    expect(closed).toEqual(['connector https://old.example.com', 'slots https://old.example.com']);
+    await accounts.close();
+    expect(closed.slice(2).sort()).toEqual(['connector https://b.example.com', 'connector https://new.example.com', 'slots https://b.example.com', 'slots https://new.example.com']);
   });
 
   it('closes every connector, current and retiring, on close', async () => {

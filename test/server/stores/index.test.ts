@@ -16,6 +16,15 @@ describe('createSharedStores', () => {
     await stores.close();
   });
 
+  it('counts a rate limit made again with the same name and rate where the first left off, and limits of other names apart', async () => {
+    const stores = createSharedStores(undefined);
+    const rate = { requests: 1, seconds: 30 };
+    expect((await stores.rateLimit(rate, 'account').take('k')).allowed).toBe(true);
+    expect((await stores.rateLimit(rate, 'account').take('k')).allowed).toBe(false);
+    expect((await stores.rateLimit(rate, 'token').take('k')).allowed).toBe(true);
+    expect((await stores.rateLimit({ requests: 2, seconds: 30 }, 'account').take('k')).allowed).toBe(true);
+  });
+
   it('refuses a URL that is not redis:// or rediss://', () => {
     expect(() => createSharedStores('http://cache.internal:6379')).toThrow(/must look like redis:\/\//);
   });

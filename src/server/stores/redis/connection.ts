@@ -3,10 +3,8 @@ import { SharedStoreUnavailableError } from '../errors';
 import type { StoreHealth } from '../types';
 import { checkRedisUrl, redactRedisUrl } from '../redis-url';
 
-export { checkRedisUrl, redactRedisUrl } from '../redis-url';
-
 /** Longest wait for one Redis command (a stalled server or a black-holed network) before it fails. */
-export const COMMAND_TIMEOUT_MS = 1000;
+const COMMAND_TIMEOUT_MS = 1000;
 /** Longest pause between reconnection attempts, so the client is usable soon after Redis is back. */
 const MAX_RECONNECT_DELAY_MS = 1000;
 

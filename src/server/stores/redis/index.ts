@@ -4,7 +4,6 @@ import { RedisIdempotencyStore, type RedisIdempotencyOptions } from './idempoten
 import { redisRateLimit } from './rate-limit';
 import { RedisSlotLimiter } from './slot-limiter';
 
-export { redactRedisUrl } from './connection';
 
 /** How the Redis stores are set up; every field has a default. */
 export interface RedisStoresOptions {
@@ -17,26 +16,21 @@ export interface RedisStoresOptions {
 
 /**
  * Every shareable state on one Redis at `url` (one client): idempotency records, rate limits, the
- * per-account Jamf slots and the readiness check. `close()` gives back held slots, stops lease
- * renewals and closes the client.
+ * per-account Jamf slots and the readiness check. Each slot limiter is closed by whoever took it (the
+ * account registry, with its account, before this); `close()` stops the idempotency lease renewals and
+ * closes the client.
  */
 export function createRedisStores(url: string, options: RedisStoresOptions = {}): SharedStores {
   const client = createRedisClient(url, options.log);
   const prefix = options.prefix ?? 'mdm-users:';
   const idempotency = new RedisIdempotencyStore(client, { ...options.idempotency, prefix });
-  const limiters: RedisSlotLimiter[] = [];
   return {
     idempotency,
     rateLimit: (rate, name) => redisRateLimit(client, rate, name, prefix),
-    slotLimiter: (limiterOptions: SlotLimiterOptions) => {
-      const limiter = new RedisSlotLimiter(client, { ...limiterOptions, prefix });
-      limiters.push(limiter);
-      return limiter;
-    },
+    slotLimiter: (limiterOptions: SlotLimiterOptions) => new RedisSlotLimiter(client, { ...limiterOptions, prefix }),
     health: redisHealth(client),
     async close() {
       idempotency.close();
-      await Promise.all(limiters.map((limiter) => limiter.close()));
       await closeRedisClient(client);
     },
   };

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import { SharedStoreUnavailableError } from '../../../../src/server/stores/errors';
-import { checkRedisUrl, createRedisClient, redactRedisUrl, redisHealth } from '../../../../src/server/stores/redis/connection';
+import { createRedisClient, redisHealth } from '../../../../src/server/stores/redis/connection';
+import { checkRedisUrl, redactRedisUrl } from '../../../../src/server/stores/redis-url';
 import { RedisServer } from '../../../helpers/redis-server';
 import { closeAll, readyClient, rejection } from './clients';
 

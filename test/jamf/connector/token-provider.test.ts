@@ -158,14 +158,15 @@ describe('TokenProvider', () => {
     expect(seen[1]).toEqual({ path: '/api/v1/auth/token', headers: { authorization: `Basic ${Buffer.from('admin:p:w').toString('base64')}`, accept: 'application/json' } });
   });
 
-  it('answers Jamf\'s status with its forwardable headers and Retry-After when the token endpoint fails', async () => {
+  it('answers Jamf\'s status with its forwardable headers and Retry-After when the token endpoint fails, the secret blanked', async () => {
     const provider = new TokenProvider(oauth, async () => ({
-      statusCode: 503, text: '{"httpStatus":503}', headers: { 'retry-after': '7', 'x-request-id': 'r1', 'content-type': 'application/json', 'set-cookie': 'a=b' },
+      statusCode: 503, text: '{"httpStatus":503,"echo":"S3cret!"}', headers: { 'retry-after': '7', 'x-request-id': 'r1', 'content-type': 'application/json', 'set-cookie': 'a=b' },
     }), 'acct-1');
     const err = (await provider.token(never).catch((e: unknown) => e)) as JamfStatusError;
     expect(err).toBeInstanceOf(JamfStatusError);
     expect(err).toMatchObject({ status: 503, headers: { 'Retry-After': '7' }, remoteHeaders: { 'retry-after': '7', 'x-request-id': 'r1' } });
     expect(err.message).toBe('Jamf answered 503 to the token request of integrated account acct-1.');
+    expect(err.rawResponse).toBe('{"httpStatus":503,"echo":"[redacted]"}');
   });
 
   it.each(['not json', '{}', '{"access_token":"x"}', '{"token":"x","expires":"never"}', 'null', '[]'])('refuses a token answer without token or expiry: %s', (text) => {

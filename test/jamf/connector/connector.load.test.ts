@@ -1,5 +1,6 @@
 import { getEventListeners } from 'node:events';
-import { fullNameXml, recordingDispatcher, startRig, type Rig } from './helpers';
+import { until } from '../simulator/helpers';
+import { fullNameXml, recordingDispatcher, rigPerTest, type Rig } from './helpers';
 
 const USERS = ['6', '1', '23423523'];
 const FIRST_LOAD_ID = 1000;
@@ -18,20 +19,10 @@ function updateMany(rig: Rig, connector: ReturnType<Rig['connector']>, count: nu
   }));
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
-
 describe('Jamf connector under load', () => {
-  let rig: Rig;
-  afterEach(() => rig.close());
+  const rig = rigPerTest();
 
   it('runs 200 concurrent updates on one account over one token, at most 5 requests and 5 connections at once', async () => {
-    rig = await startRig();
     rig.sim.faults.delayMs = 2; // calls overlap, as they do against a real Jamf
     const connector = rig.connector(); // default max_concurrency 5
     const started = Date.now();
@@ -50,7 +41,6 @@ describe('Jamf connector under load', () => {
   }, 30_000);
 
   it('keeps all 200 updates succeeding when every token expires mid-run, with exactly one more token request', async () => {
-    rig = await startRig();
     rig.sim.faults.delayMs = 2;
     const connector = rig.connector();
     const run = updateMany(rig, connector, 200);
@@ -71,7 +61,6 @@ describe('Jamf connector under load', () => {
   }, 30_000);
 
   it('serves 2000 updates over at most 5 keep-alive connections', async () => {
-    rig = await startRig();
     const connector = rig.connector();
     const started = Date.now();
     // Five callers, each updating one after another: 4000 Jamf calls in all.
@@ -88,7 +77,6 @@ describe('Jamf connector under load', () => {
   }, 30_000);
 
   it('leaves no abort listener behind on the signals it hands undici, with 200 updates over 5 slow connections', async () => {
-    rig = await startRig();
     rig.sim.faults.delayMs = 10; // the bench's latency-bound case: many updates queued behind 5 connections
     rig.sim.faults.failRate(0.05, 503, 11); // and some retries on the same signals
     const recorded = recordingDispatcher(rig.sim.url);

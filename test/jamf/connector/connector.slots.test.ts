@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers';
 import { RemoteError } from '../../../src/errors';
 import { ConcurrencyLimiter } from '../../../src/jamf/connector/concurrency-limiter';
 import type { SlotLimiter } from '../../../src/jamf/connector/types';
-import { fullNameXml, rejection, startRig, type Rig } from './helpers';
+import { fullNameXml, rejection, rigPerTest } from './helpers';
 
 /** A real limiter that also counts the tasks it ran and how many of them have ended. */
 class CountingLimiter implements SlotLimiter {
@@ -33,13 +33,11 @@ class CountingLimiter implements SlotLimiter {
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('Jamf connector slots: held only inside limiter.run, given back exactly once', () => {
-  let rig: Rig;
+  const rig = rigPerTest();
   let limiter: CountingLimiter;
-  beforeEach(async () => {
-    rig = await startRig();
+  beforeEach(() => {
     limiter = new CountingLimiter();
   });
-  afterEach(() => rig.close());
 
   /** After each case: nothing running or waiting, and every task that ran has ended. */
   async function expectNoSlotHeld(): Promise<void> {

@@ -1,14 +1,10 @@
 import { ApiError, RemoteError } from '../../../src/errors';
-import { fullNameXml, recordingDispatcher, rejection, startRig, type Rig } from './helpers';
+import { fullNameXml, recordingDispatcher, rejection, rigPerTest } from './helpers';
 
 type Outcome = { ok: true } | { ok: false; err: RemoteError; ms: number };
 
 describe('Jamf connector limits', () => {
-  let rig: Rig;
-  beforeEach(async () => {
-    rig = await startRig();
-  });
-  afterEach(() => rig.close());
+  const rig = rigPerTest();
 
   it('refuses callers beyond max_queue at once with 503 and Retry-After, without calling Jamf', async () => {
     rig.sim.faults.delayMs = 100;

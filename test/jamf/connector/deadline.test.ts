@@ -1,7 +1,6 @@
 import { getEventListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Deadline, DeadlineExceeded } from '../../../src/jamf/connector/deadline';
-
-const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Deadline', () => {
   it('aborts its signal with a DeadlineExceeded once its time has passed', async () => {
@@ -21,7 +20,7 @@ describe('Deadline', () => {
     const deadline = new Deadline(5);
     deadline.clear();
     deadline.clear();
-    await wait(30);
+    await sleep(30);
     expect(deadline.passed).toBe(false);
     expect(deadline.signal.aborted).toBe(false);
   });

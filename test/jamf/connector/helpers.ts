@@ -38,6 +38,29 @@ export async function startRig(options: SimulatorOptions = {}): Promise<Rig> {
   };
 }
 
+/**
+ * A rig started before each test of the enclosing `describe` and closed after it. The rig answered reads
+ * through to the current test's, so a test uses it as it would a rig of its own.
+ */
+export function rigPerTest(options: SimulatorOptions = {}): Rig {
+  let current: Rig | undefined;
+  beforeEach(async () => {
+    current = await startRig(options);
+  });
+  afterEach(() => current?.close());
+  const now = (): Rig => {
+    if (current === undefined) throw new Error('rigPerTest: used outside a test');
+    return current;
+  };
+  return {
+    get sim() {
+      return now().sim;
+    },
+    connector: (context, connectorOptions) => now().connector(context, connectorOptions),
+    close: () => now().close(),
+  };
+}
+
 /** The `<user>` body of a PUT setting `full_name`. */
 export function fullNameXml(fullName: string): string {
   return `<user><full_name>${fullName}</full_name></user>`;
@@ -51,10 +74,6 @@ export async function rejection(promise: Promise<unknown>): Promise<RemoteError>
     return err as RemoteError;
   }
   throw new Error('expected a rejection, but the promise resolved');
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A real Pool to `url` with the connector's options, composed with an interceptor that records each request. */

@@ -3,15 +3,11 @@ import { JamfConnectionError, JamfCredentialsError, JamfResponseError, JamfStatu
 import { Deadline } from '../../../src/jamf/connector/deadline';
 import { callFailure, forwardableHeaders, statusError } from '../../../src/jamf/connector/jamf-errors';
 import { renderStatusPage } from '../../../src/jamf/simulator';
-import { fullNameXml, rejection, startRig, type Rig } from './helpers';
+import { fullNameXml, rejection, rigPerTest } from './helpers';
 
 
 describe('Jamf connector: Jamf errors as remote errors', () => {
-  let rig: Rig;
-  beforeEach(async () => {
-    rig = await startRig();
-  });
-  afterEach(() => rig.close());
+  const rig = rigPerTest();
 
   it('passes on a 409 with Jamf\'s "Error: …" message and its HTML page', async () => {
     const err = await rejection(rig.connector().updateUser('6', '<user><name>user28</name></user>', ''));

@@ -1,5 +1,5 @@
 import type { CallEvent, ConnectorEvents, JamfOperation, TokenOutcome } from '../../../src/jamf/connector/types';
-import { fullNameXml, rejection, startRig, type Rig } from './helpers';
+import { fullNameXml, rejection, rigPerTest } from './helpers';
 
 /** Observers that keep what they are told. */
 function recorder(): { events: ConnectorEvents; calls: CallEvent[]; retries: JamfOperation[]; tokens: TokenOutcome[] } {
@@ -20,11 +20,7 @@ function recorder(): { events: ConnectorEvents; calls: CallEvent[]; retries: Jam
 const shape = (calls: CallEvent[]): Array<Omit<CallEvent, 'ms'>> => calls.map(({ ms: _ms, ...rest }) => rest);
 
 describe('Jamf connector events', () => {
-  let rig: Rig;
-  beforeEach(async () => {
-    rig = await startRig();
-  });
-  afterEach(() => rig.close());
+  const rig = rigPerTest();
 
   it('tells each HTTP attempt once, its path without the query string, and the token request once', async () => {
     const seen = recorder();

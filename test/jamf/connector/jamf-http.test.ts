@@ -1,17 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JamfStatusError, JamfTimeoutError, RemoteError } from '../../../src/errors';
 import type { JamfAuth } from '../../../src/jamf/connector/types';
 import { renderStatusPage, type SimulatorCredentials } from '../../../src/jamf/simulator';
-import { ACCOUNT_ID, admin, basicAuth, client, fullNameXml, oauthAuth, rejection, sleep, startRig, type Rig } from './helpers';
+import { ACCOUNT_ID, admin, basicAuth, client, fullNameXml, oauthAuth, rejection, rigPerTest, startRig, type Rig } from './helpers';
 
 describe('Jamf connector: signing in', () => {
-  let rig: Rig;
-  afterEach(() => rig.close());
+  const rig = rigPerTest();
 
   it.each([
     ['an API client (OAuth client credentials, POST /api/oauth/token)', oauthAuth, 'oauth'],
     ['a user account (POST /api/v1/auth/token with Basic)', basicAuth, 'user'],
   ] as const)('updates a user signed in with %s', async (_label, auth, kind) => {
-    rig = await startRig();
     const connector = rig.connector({ auth });
     const answer = await connector.updateUser('6', fullNameXml('Twanda Jones'), '');
     expect(answer.user.full_name).toBe('Twanda Jones');
@@ -29,7 +28,6 @@ describe('Jamf connector: signing in', () => {
     ['an unknown client id', { ...oauthAuth, client_id: 'nobody' }, client.client_secret, /API client/],
     ['an unknown user', { ...basicAuth, username: 'nobody' }, admin.password, /user account/],
   ] as const)('refuses %s with a 401 remote error naming the account, never the secret', async (_label, auth, secret, kind) => {
-    rig = await startRig();
     const connector = rig.connector({ auth });
     const err = await rejection(connector.updateUser('6', fullNameXml('X'), ''));
     expect(err).toBeInstanceOf(RemoteError);
@@ -146,11 +144,9 @@ describe('Jamf connector: an account without the Users privileges (Jamf answers 
 });
 
 describe('Jamf connector: a token endpoint that never answers', () => {
-  let rig: Rig;
-  afterEach(() => rig.close());
+  const rig = rigPerTest();
 
   it('answers 504 naming the token request, not the PUT, and sends no PUT', async () => {
-    rig = await startRig();
     rig.sim.faults.delayMs = 60_000; // every answer, the token endpoint's first, hangs past the deadline
     const err = await rejection(rig.connector({ timeout_ms: 300 }).updateUser('6', fullNameXml('X'), ''));
     expect(err).toBeInstanceOf(JamfTimeoutError);

@@ -1,6 +1,6 @@
 import { jamfPoolOptions, MAX_CONNECT_TIMEOUT_MS } from '../../../src/jamf/connector/pool-options';
 import { DEFAULTS } from '../../../src/jamf/connector/settings';
-import { fullNameXml, oauthAuth, recordingDispatcher, startRig, type Rig } from './helpers';
+import { fullNameXml, oauthAuth, recordingDispatcher, rigPerTest } from './helpers';
 
 describe('jamfPoolOptions', () => {
   const base = { instance_url: 'https://example.jamfcloud.com', auth: oauthAuth };
@@ -25,11 +25,9 @@ describe('jamfPoolOptions', () => {
   });
 
   describe('a Pool made with them, injected into a connector', () => {
-    let rig: Rig;
-    afterEach(() => rig.close());
+    const rig = rigPerTest();
 
     it('carries 20 concurrent updates over at most max_concurrency connections', async () => {
-      rig = await startRig();
       rig.sim.faults.delayMs = 2;
       const recorded = recordingDispatcher(rig.sim.url, { max_concurrency: 3 });
       try {

@@ -4,14 +4,10 @@ import { toUnifiedUser } from '../../../src/jamf/mapping/from-jamf';
 import { toJamfUserXml } from '../../../src/jamf/mapping/to-jamf';
 import { JamfResponseError, RemoteError } from '../../../src/errors';
 import { parseUserJson, stickyCookie } from '../../../src/jamf/connector/response';
-import { fullNameXml, startRig, type Rig } from './helpers';
+import { fullNameXml, rigPerTest } from './helpers';
 
 describe('Jamf connector: what Jamf answers, through the mapping', () => {
-  let rig: Rig;
-  beforeEach(async () => {
-    rig = await startRig();
-  });
-  afterEach(() => rig.close());
+  const rig = rigPerTest();
 
   it('maps a user whose one-item lists Jamf collapsed into single objects', async () => {
     rig.sim.faults.collapseSingleItemLists = true;

@@ -1,7 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startJamfSimulator, type JamfSimulator } from '../../../src/jamf/simulator';
 import { adminUser, basic, getUser, oauthToken, statusMessage } from './helpers';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function postForm(sim: JamfSimulator, form: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${sim.url}/api/oauth/token`, {

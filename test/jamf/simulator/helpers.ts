@@ -42,3 +42,12 @@ export function putUser(sim: JamfSimulator, token: string, id: number | string, 
 export function statusMessage(html: string): string | undefined {
   return /<p>([^<]*)<\/p>/.exec(html)?.[1];
 }
+
+/** Resolves once `condition()` holds, polling every millisecond; throws after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}

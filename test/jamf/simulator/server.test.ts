@@ -1,13 +1,5 @@
 import { startJamfSimulator, type JamfSimulator } from '../../../src/jamf/simulator';
-import { adminUser, basic, getUser, oauthToken, statusMessage } from './helpers';
-
-async function until(condition: () => boolean): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
+import { adminUser, basic, getUser, oauthToken, statusMessage, until } from './helpers';
 
 describe('Jamf simulator server: delayed requests', () => {
   let sim: JamfSimulator;

@@ -1,29 +1,22 @@
 import { ApiError, JamfConnectionError, JamfResponseError, JamfStatusError, RemoteError } from '../../../src/errors';
 import { Deadline } from '../../../src/jamf/connector/deadline';
+import type { JamfResponse } from '../../../src/jamf/connector/response';
 import { retrying } from '../../../src/jamf/connector/retrying';
 import { renderStatusPage } from '../../../src/jamf/simulator';
 import { seededRandom } from '../../../src/jamf/simulator/faults';
-import { fullNameXml, rejection, startRig, type Rig } from './helpers';
+import { fullNameXml, rejection, rigPerTest } from './helpers';
 
-/** The simulator's own seeded generator, to know which draws failed. */
-const seeded = seededRandom;
-
+/** How many of the simulator's first `draws` seeded draws failed (its own generator). */
 function failedDraws(seed: number, draws: number, fraction: number): number {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   let failed = 0;
   for (let i = 0; i < draws; i++) if (random() < fraction) failed++;
   return failed;
 }
 
 describe('Jamf connector retries', () => {
-  let rig: Rig;
-  beforeEach(async () => {
-    rig = await startRig();
-  });
-  afterEach(async () => {
-    jest.restoreAllMocks();
-    await rig.close();
-  });
+  const rig = rigPerTest();
+  afterEach(() => jest.restoreAllMocks());
 
   it('carries 200 updates through when 10% of Jamf calls answer 503, retrying each 503', async () => {
     // Seed 2 is a run in which no single call meets three 503s in a row; with one caller the
@@ -194,5 +187,21 @@ describe('retrying', () => {
     sends = 0;
     await expect(retrying(() => { sends++; return Promise.reject(reset()); }, { deadline: passed, failure: () => 'late' })).rejects.toBe('late');
     expect(sends).toBe(1);
+  });
+
+  it('does not count the one more try that again() asks for (a renewed token) as one of the 3 attempts', async () => {
+    const deadline = new Deadline(10_000);
+    const answer = (statusCode: number): JamfResponse => ({ statusCode, headers: {}, body: { dump: () => Promise.resolve() } }) as unknown as JamfResponse;
+    const statuses = [401, 503, 503, 200];
+    let sends = 0;
+    let asked = 0;
+    try {
+      const res = await retrying(() => Promise.resolve(answer(statuses[sends++] ?? 500)), {
+        deadline, random: () => 0, failure: (e) => e, again: (res) => res.statusCode === 401 && ++asked === 1,
+      });
+      expect([res.statusCode, sends, asked]).toEqual([200, 4, 1]);
+    } finally {
+      deadline.clear();
+    }
   });
 });

@@ -118,22 +118,22 @@ function shutdownTimeout(env: Env): number {
   return ms;
 }
 
-function rateLimit(env: Env): Rate | undefined {
+/** Runs a check of a shared module, whose Error already names the variable, and refuses as a ConfigError. */
+function asConfigError<T>(check: () => T): T {
   try {
-    return parseRate(given(env, 'MDM_RATE_LIMIT_PER_TOKEN') ?? '500/10s', 'MDM_RATE_LIMIT_PER_TOKEN');
+    return check();
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
 }
 
+function rateLimit(env: Env): Rate | undefined {
+  return asConfigError(() => parseRate(given(env, 'MDM_RATE_LIMIT_PER_TOKEN') ?? '500/10s', 'MDM_RATE_LIMIT_PER_TOKEN'));
+}
+
 function redisUrl(env: Env): string | undefined {
   const url = given(env, 'MDM_REDIS_URL');
-  if (url === undefined) return undefined;
-  try {
-    checkRedisUrl(url, 'MDM_REDIS_URL');
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
+  if (url !== undefined) asConfigError(() => checkRedisUrl(url, 'MDM_REDIS_URL'));
   return url;
 }
 

@@ -134,12 +134,14 @@ export async function startServer(config: ServerConfig, logger: Logger, backend?
   const chosen = backend ?? (await configuredBackend(config));
   const { app, tokens, accounts, shutdown, stores } = composeApp(config, logger, chosen);
   const { simulator } = chosen;
+  /** Closes the accounts (their connectors after their calls), then the stores, and the simulator. */
+  const release = (): Promise<unknown> => Promise.all([accounts.close().then(() => stores.close()), simulator?.close()]);
   const server = createHttpServer(app);
   try {
     server.listen(config.port, config.host);
     await once(server, 'listening');
   } catch (err) {
-    await Promise.all([accounts.close().then(() => stores.close()), simulator?.close()]);
+    await release();
     throw listenError(err, config);
   }
   const address = server.address() as AddressInfo;
@@ -151,7 +153,7 @@ export async function startServer(config: ServerConfig, logger: Logger, backend?
     closing ??= (async () => {
       const { unfinished } = await shutdown.drain(server, config.shutdownTimeoutMs);
       if (unfinished > 0) logger.warn({ unfinished }, 'shutdown answered 503 to requests still in flight at its deadline');
-      if (!(await within(Promise.all([accounts.close().then(() => stores.close()), simulator?.close()]), CLOSE_GRACE_MS))) logger.warn('calls to Jamf still open at shutdown are abandoned');
+      if (!(await within(release(), CLOSE_GRACE_MS))) logger.warn('calls to Jamf still open at shutdown are abandoned');
     })();
     return closing;
   };

@@ -1,5 +1,6 @@
 import { ApiError, JamfConnectionError, JamfResponseError, JamfStatusError, JamfTimeoutError } from '../../errors';
 import type { Deadline } from './deadline';
+import { errorCode } from './retry-policy';
 import { parseStatusPage } from './status-page';
 import type { CallOutcome } from './types';
 
@@ -32,14 +33,9 @@ export function rawText(text: string): string {
   return text.length > MAX_RAW_RESPONSE ? text.slice(0, MAX_RAW_RESPONSE) : text;
 }
 
-function codeOf(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** Whether a thrown request failure means no answer came in time: the deadline passed, or undici timed out. */
 function isTimeout(err: unknown, deadline: Deadline): boolean {
-  const code = codeOf(err);
+  const code = errorCode(err);
   return deadline.passed || (code !== undefined && TIMEOUT_CODES.has(code));
 }
 
@@ -49,7 +45,7 @@ function isTimeout(err: unknown, deadline: Deadline): boolean {
  */
 export function callFailure(err: unknown, call: CallName, deadline: Deadline, where: Where): ApiError {
   if (err instanceof ApiError) return err;
-  const code = codeOf(err);
+  const code = errorCode(err);
   if (isTimeout(err, deadline)) {
     return new JamfTimeoutError(`Jamf did not answer the ${call} within ${deadline.ms} ms (timeout_ms of integrated account ${where.accountId}).`, err);
   }

@@ -12,10 +12,16 @@ export const MAX_ATTEMPTS = 3;
 export const BASE_DELAY_MS = 100;
 export const MAX_DELAY_MS = 2_000;
 
+/** The `code` of a thrown request error (`ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, …), if it has one. */
+export function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** Whether a thrown request error is a connection failure (retried) rather than a timeout or abort. */
 export function isConnectionError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && RETRYABLE_CODES.has(code);
+  const code = errorCode(err);
+  return code !== undefined && RETRYABLE_CODES.has(code);
 }
 
 /** An HTTP date (RFC 9110 §5.6.7): IMF-fixdate, or the obsolete RFC 850 and asctime forms. */

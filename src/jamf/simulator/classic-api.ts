@@ -31,10 +31,13 @@ function failureReply(fault: Extract<FaultAction, { kind: 'fail' }>): Reply {
 
 /** Classic API: `/JSSResource/…`, with faults, counters and the sticky cookie. */
 export class ClassicApi {
+  /** The sticky-session cookie PUTs hand out, as a `Cookie` header value: `jpro-ingress=<node id>`. */
+  readonly stickyCookie: string;
   private readonly setCookie: string;
 
   constructor(private readonly parts: ClassicApiParts) {
-    this.setCookie = `${STICKY_COOKIE_NAME}=${parts.nodeId}; Path=/`;
+    this.stickyCookie = `${STICKY_COOKIE_NAME}=${parts.nodeId}`;
+    this.setCookie = `${this.stickyCookie}; Path=/`;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {

@@ -21,7 +21,7 @@ export type {
 export { SimulatorFaults, type FailOptions, type LargeFieldFault } from './faults';
 export { DEFAULT_CREDENTIALS, DEFAULT_OAUTH_TTL_SECONDS, DEFAULT_USER_TTL_SECONDS } from './auth';
 export { RECEIVED_LIMIT } from './counters';
-export { STICKY_COOKIE_NAME } from './server';
+export { STICKY_COOKIE_NAME } from './classic-api';
 export { seedUsers } from './seed';
 export { renderStatusPage } from './status-page';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_CREDENTIALS, DEFAULT_OAUTH_TTL_SECONDS, DEFAULT_USER_TTL_SECONDS, TokenRegistry } from './auth';
-import { ClassicApi, STICKY_COOKIE_NAME } from './classic-api';
+import { ClassicApi } from './classic-api';
 import { CounterBoard } from './counters';
 import { SimulatorFaults } from './faults';
 import { splitTarget } from './http-message';
@@ -14,8 +14,6 @@ import { UserStore } from './store';
 import { tokenApi, type TokenApiParts } from './token-endpoints';
 import type { JamfSimulator, ReceivedRequest, SimulatorCounters, SimulatorOptions } from './types';
 import { UsersResource } from './users-resource';
-
-export { STICKY_COOKIE_NAME } from './classic-api';
 
 /** Longer than the 60 s idle timeout of common load balancers and clients, so clients close first. */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -43,8 +41,6 @@ export class SimulatorServer implements JamfSimulator {
   private address = '';
 
   private constructor(options: SimulatorOptions) {
-    const nodeId = randomBytes(12).toString('hex');
-    this.stickyCookie = `${STICKY_COOKIE_NAME}=${nodeId}`;
     const ttl = options.tokenTtlSeconds;
     this.tokens = new TokenRegistry(options.credentials ?? DEFAULT_CREDENTIALS, {
       oauth: ttl ?? DEFAULT_OAUTH_TTL_SECONDS,
@@ -54,7 +50,8 @@ export class SimulatorServer implements JamfSimulator {
     this.faults.onReset(() => replica.clear());
     const resource = new UsersResource(this.users, this.faults, replica);
     const delay = (): Promise<void> => this.delay();
-    this.classicApi = new ClassicApi({ board: this.board, faults: this.faults, tokens: this.tokens, resource, nodeId, delay });
+    this.classicApi = new ClassicApi({ board: this.board, faults: this.faults, tokens: this.tokens, resource, nodeId: randomBytes(12).toString('hex'), delay });
+    this.stickyCookie = this.classicApi.stickyCookie;
     this.tokenApiParts = { board: this.board, tokens: this.tokens, delay };
     if (options.seed ?? true) for (const user of seedUsers()) this.users.replace(user);
 

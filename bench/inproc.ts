@@ -16,10 +16,10 @@ import { join, resolve } from 'node:path';
 import inject from 'light-my-request';
 import pino from 'pino';
 import type { Express } from 'express';
-import { ACCOUNT_ID, API_TOKEN, PATCH_BODY, PATCH_HEADERS, PATCH_PATH } from './common';
+import { API_TOKEN, PATCH_BODY, PATCH_HEADERS, PATCH_PATH } from './common';
 import { floorApp } from './lib/floor-app';
 import { layersApp } from './lib/layers-app';
-import { StubConnector } from './lib/stub';
+import { StubConnector, STUB_ACCOUNTS } from './lib/stub';
 
 type Start = typeof import('../src/server/start');
 type Config = typeof import('../src/server/config');
@@ -34,7 +34,7 @@ function realApp(root: string, fastValidation = true): Express {
   const { createLogger } = require(join(root, 'src', 'server', 'logger')) as Logging;
   const config = readConfig({ MDM_API_TOKENS: API_TOKEN, MDM_RATE_LIMIT_PER_TOKEN: '1000000000/1s', MDM_RESPONSE_VALIDATION: 'log' });
   const backend = {
-    accounts: [{ id: ACCOUNT_ID, integration: 'jamf' as const, context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic' as const, username: 'u', password: 'p' } } }],
+    accounts: STUB_ACCOUNTS,
     connectorFor: () => new StubConnector(),
   };
   const logger = createLogger('info', pino.destination('/dev/null'));
@@ -52,10 +52,7 @@ function realApp(root: string, fastValidation = true): Express {
 function legacyApp(root: string): Express {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const server = (name: string): Record<string, (...args: unknown[]) => unknown> => require(join(root, 'src', 'server', name)) as Record<string, (...args: unknown[]) => unknown>;
-  const accounts = server('accounts').createAccountRegistry?.(
-    [{ id: ACCOUNT_ID, integration: 'jamf', context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic', username: 'u', password: 'p' } } }],
-    () => new StubConnector(),
-  );
+  const accounts = server('accounts').createAccountRegistry?.(STUB_ACCOUNTS, () => new StubConnector());
   const Shutdown = (require(join(root, 'src', 'server', 'http-server')) as { GracefulShutdown: new () => unknown }).GracefulShutdown;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const logger = server('logger').createLogger?.('info', pino.destination('/dev/null'));

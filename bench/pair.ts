@@ -8,14 +8,14 @@
  * the median and quartiles of the per-pair ratios, and each side's req/s and CPU per request.
  */
 import { join } from 'node:path';
-import { API_TOKEN, PATCH_BODY, PATCH_HEADERS, PATCH_PATH } from './common';
+import { PATCH_BODY, PATCH_HEADERS, PATCH_PATH } from './common';
 import { runLoad } from './lib/load';
 import { cpuMs, forkServer, ROOT, startMain, startPrism, type Started } from './lib/proc';
 
 const SERVERS: Record<string, () => Promise<Started>> = {
   a: () => forkServer('a', 'floor.js', {}),
   b: () => forkServer('b', 'gateway.js', { BENCH_UPSTREAM: 'stub' }),
-  m: () => startMain('m', { MDM_API_TOKENS: API_TOKEN, MDM_RATE_LIMIT_PER_TOKEN: '1000000000/1s' }),
+  m: () => startMain('m'),
   e: () => startPrism('e', join(ROOT, 'openapi', 'mdm-users.yaml'), join(ROOT, 'bench', 'results', 'prism-pair.log')),
 };
 const requests = [{ method: 'PATCH' as const, path: PATCH_PATH, headers: PATCH_HEADERS, body: PATCH_BODY }];
@@ -37,9 +37,9 @@ async function main(): Promise<void> {
       const rate = [0, 0];
       for (const side of i % 2 ? [1, 0] : [0, 1]) {
         const server = sides[side] as Started;
-        const before = cpuMs(server.child.pid as number);
+        const before = cpuMs(server.pid);
         const result = await runLoad({ url: server.url, connections: 10, seconds, requests });
-        cpu[side] = (cpu[side] as number) + cpuMs(server.child.pid as number) - before;
+        cpu[side] = (cpu[side] as number) + cpuMs(server.pid) - before;
         ops[side] = (ops[side] as number) + result.ops;
         rate[side] = result.opsPerSec;
       }

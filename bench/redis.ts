@@ -7,10 +7,10 @@
  * f10      two instances on that Redis behind one port (bench/servers/fleet.ts: node's cluster hands
  *          each load-tool connection to one of them in turn), latency-bound.
  */
-import { spawn } from 'node:child_process';
 import type autocannon from 'autocannon';
+import { RedisServer } from '../test/helpers/redis-server';
 import { PATCH_BODY, PATCH_HEADERS, PATCH_PATH } from './common';
-import { forkServer, freePort, type Started } from './lib/proc';
+import { forkServer, type Started } from './lib/proc';
 
 /** Keys of the variants here, by the simulator delay they run against. */
 export const REDIS_KEYS: Readonly<Record<'0' | '10', readonly string[]>> = { 0: ['r0'], 10: ['r10', 'f10'] };
@@ -32,29 +32,10 @@ interface RedisVariant {
   requests: autocannon.Request[];
 }
 
-/** Starts a redis-server without persistence on a free loopback port; ready once it says so. */
+/** The bench's redis-server (the tests' launcher: a free loopback port, no persistence), as a started process. */
 async function startRedis(): Promise<Started> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('redis-server did not start within 30 s (is it installed?)')); }, 30_000);
-    child.once('error', (err) => { clearTimeout(timer); reject(err); });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (!log.includes('Ready to accept connections')) return;
-      clearTimeout(timer);
-      child.stdout?.removeAllListeners('data');
-      child.stdout?.resume();
-      resolve();
-    });
-  });
-  const stop = (): Promise<void> => new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-  return { name: 'redis-server', url: `redis://127.0.0.1:${port}`, child, stop };
+  const redis = await RedisServer.start();
+  return { name: 'redis-server', url: redis.url(), pid: redis.pid as number, stop: () => redis.stop() };
 }
 
 /**

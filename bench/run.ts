@@ -15,7 +15,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type autocannon from 'autocannon';
 import { request } from 'undici';
 import {
-  API_TOKEN, JAMF_PUT_QUERY, JAMF_PUT_XML, JAMF_USER_PATH, PATCH_BODY, PATCH_HEADERS, PATCH_PATH, SIM_CLIENT, unifiedAnswer,
+  JAMF_PUT_QUERY, JAMF_PUT_XML, JAMF_USER_PATH, PATCH_BODY, PATCH_HEADERS, PATCH_PATH, SIM_CLIENT, unifiedAnswer,
 } from './common';
 import { coldStart, streamCheck } from './lib/checks';
 import { LAYER_LABELS } from './lib/layers-app';
@@ -105,8 +105,8 @@ async function probe(url: string): Promise<{ status: number; body: unknown }> {
 
 async function measure(variant: Variant, round: number): Promise<Measurement> {
   if (WARMUP > 0) await runLoad({ url: variant.server.url, connections: CONNECTIONS, seconds: WARMUP, requests: variant.requests });
-  const serverPid = variant.server.child.pid as number;
-  const simPid = variant.simulator?.child.pid;
+  const serverPid = variant.server.pid;
+  const simPid = variant.simulator?.pid;
   const cpu0 = cpuMs(serverPid);
   const sim0 = simPid === undefined ? 0 : cpuMs(simPid);
   const result = await runLoad({ url: variant.server.url, connections: CONNECTIONS, seconds: SECONDS, requests: variant.requests });
@@ -170,10 +170,7 @@ async function main(): Promise<void> {
 
     if (!LAYERS_MODE && want('a')) variants.push({ key: 'a', label: 'a  bare Express, fixed answer', server: await keep(forkServer('a', 'floor.js', {}, profileArgs('a'))), requests: [patchRequest] });
     if (!LAYERS_MODE && want('b')) variants.push({ key: 'b', label: 'b  real server, stub Jamf', server: await keep(forkServer('b', 'gateway.js', gatewayEnv('stub'), profileArgs('b'))), requests: [patchRequest] });
-    if (!LAYERS_MODE && want('m')) {
-      const env = { MDM_API_TOKENS: API_TOKEN, MDM_RATE_LIMIT_PER_TOKEN: '1000000000/1s' };
-      variants.push({ key: 'm', label: 'm  npm start (embedded simulator)', server: await keep(startMain('m', env, profileArgs('m'))), requests: [patchRequest] });
-    }
+    if (!LAYERS_MODE && want('m')) variants.push({ key: 'm', label: 'm  npm start (embedded simulator)', server: await keep(startMain('m', profileArgs('m'))), requests: [patchRequest] });
     if (!LAYERS_MODE && want('e') && !SKIP.has('prism')) {
       variants.push({ key: 'e', label: 'e  Prism 5.14.2 mock', server: await keep(startPrism('e', join(ROOT, 'openapi', 'mdm-users.yaml'), join(RESULTS_DIR, 'prism.log'))), requests: [patchRequest] });
     }
@@ -218,7 +215,7 @@ async function main(): Promise<void> {
         p99: median(ms.map((m) => m.p99)),
         serverCpuUsPerOp: median(ms.map((m) => m.serverCpuUsPerOp)),
         simCpuUsPerOp: v.simulator ? median(ms.map((m) => m.simCpuUsPerOp ?? Number.NaN)) : null,
-        peakRssMb: peakRssMb(v.server.child.pid as number),
+        peakRssMb: peakRssMb(v.server.pid),
         failures: ms.reduce((sum, m) => sum + m.failures, 0),
         rounds: ms,
       };
@@ -240,7 +237,7 @@ async function main(): Promise<void> {
       ratios[r.name] = { value, perRound, ...(r.target ? { target: `${r.target.op} ${r.target.value}`, pass } : {}) };
     }
 
-    for (const s of started) if (!variants.some((v) => v.server === s)) summary[`(${s.name})`] = { peakRssMb: peakRssMb(s.child.pid as number) };
+    for (const s of started) if (!variants.some((v) => v.server === s)) summary[`(${s.name})`] = { peakRssMb: peakRssMb(s.pid) };
     for (const s of started) await s.stop();
     started.length = 0;
 

@@ -19,7 +19,7 @@ export async function streamCheck(): Promise<Record<string, unknown>> {
   for (const bytes of [100 * mb, 100 * mb, 100 * mb, 300 * mb]) {
     const sim = await forkServer('large-simulator', 'large-simulator.js', { BENCH_LARGE_BYTES: String(bytes) });
     const gateway = await forkServer('gateway(stream)', 'gateway.js', { BENCH_UPSTREAM: sim.url });
-    const pid = gateway.child.pid as number;
+    const pid = gateway.pid;
     try {
       // Warm the server on another user (user 6, renamed to its own name), whose GET is small.
       const warmPath = `/unified/mdm/users/6?integrated_account_id=${ACCOUNT_ID}&truto_response_format=unified`;

@@ -16,8 +16,8 @@ import { createAccountRegistry } from '../../src/server/accounts/registry';
 import { createApp, pipeline, ROUTE, type Step } from '../../src/server/app';
 import { GracefulShutdown } from '../../src/server/http-server';
 import { createLogger } from '../../src/server/logger';
-import { ACCOUNT_ID, API_TOKEN, unifiedAnswer } from '../common';
-import { StubConnector } from './stub';
+import { API_TOKEN, unifiedAnswer } from '../common';
+import { StubConnector, STUB_ACCOUNTS } from './stub';
 
 export const LAYER_LABELS = [
   'bare Express + JSON parser, fixed answer',
@@ -46,10 +46,7 @@ const FIRST_LAYER: Record<string, number> = {
 export function layersApp(layers: number, destination?: DestinationStream): ReturnType<typeof createApp> {
   const answer = unifiedAnswer();
   const fixed: RequestHandler = (_req, res) => { res.status(200).json(answer); };
-  const accounts = createAccountRegistry(
-    [{ id: ACCOUNT_ID, integration: 'jamf', context: { instance_url: 'http://127.0.0.1:9', auth: { type: 'basic', username: 'u', password: 'p' } } }],
-    () => new StubConnector(),
-  );
+  const accounts = createAccountRegistry(STUB_ACCOUNTS, () => new StubConnector());
   const options = {
     tokens: [API_TOKEN], accounts, logger: createLogger('info', destination), shutdown: new GracefulShutdown(),
     responseValidation: layers >= 5 ? ('log' as const) : ('off' as const),

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, writeFileSync, openSync, closeSync } from 'n
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
-import type { ReadyMessage } from '../common';
+import { API_TOKEN, type ReadyMessage } from '../common';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 /** Compiled bench servers (bench/servers/*.ts built to dist/bench/servers). */
@@ -13,7 +13,8 @@ export const SERVERS_DIR = join(__dirname, '..', 'servers');
 export interface Started {
   name: string;
   url: string;
-  child: ChildProcess;
+  /** Its process, whose CPU time and memory are read from /proc. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -61,7 +62,7 @@ export function forkServer(name: string, script: string, env: Record<string, str
       if (!message?.ready) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ name, url: message.url, child, stop: stopper(child) });
+      resolve({ name, url: message.url, pid: child.pid as number, stop: stopper(child) });
     });
   });
 }
@@ -85,21 +86,21 @@ export function startSimulatorCli(name: string, delayMs: number): Promise<Starte
       child.removeAllListeners('exit');
       child.stdout?.removeAllListeners('data');
       child.stdout?.resume();
-      resolve({ name, url: (JSON.parse(line) as { url: string }).url, child, stop: stopper(child) });
+      resolve({ name, url: (JSON.parse(line) as { url: string }).url, pid: child.pid as number, stop: stopper(child) });
     });
   });
 }
 
 /**
  * Variant m: `node dist/src/main.js` as `npm start` runs it with no accounts file (embedded Jamf simulator,
- * demo account, production defaults), on a free port, with `env` on top (the bench sets only the API token
- * and the never-refusing rate limit). Ready once it answers the example PATCH with 200.
+ * demo account, production defaults), on a free port, with only the bench's API token and a never-refusing
+ * per-token rate limit set. Ready once it answers HTTP at all.
  */
-export async function startMain(name: string, env: Record<string, string>, execArgv: string[] = []): Promise<Started> {
+export async function startMain(name: string, execArgv: string[] = []): Promise<Started> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...execArgv, join(ROOT, 'dist', 'src', 'main.js')], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, MDM_API_TOKENS: API_TOKEN, MDM_RATE_LIMIT_PER_TOKEN: '1000000000/1s', PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   watchStderr(name, child);
@@ -110,7 +111,7 @@ export async function startMain(name: string, env: Record<string, string>, execA
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`${name} did not start within 30 s`); }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { name, url, child, stop: stopper(child) };
+  return { name, url, pid: child.pid as number, stop: stopper(child) };
 }
 
 /** Whether an HTTP server answers at `url` (any status). */
@@ -153,7 +154,7 @@ export async function startPrism(name: string, spec: string, logFile: string): P
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`${name} did not start within 60 s; see ${logFile}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { name, url, child, stop: stopper(child) };
+  return { name, url, pid: child.pid as number, stop: stopper(child) };
 }
 
 /** A process and its descendants (Prism may fork). */

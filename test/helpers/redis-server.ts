@@ -70,6 +70,11 @@ export class RedisServer {
     }
   }
 
+  /** The redis-server's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** `redis://127.0.0.1:<port>` with an optional `/<db>` path and `:password@`. */
   url(options: { db?: number; password?: string } = {}): string {
     const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;

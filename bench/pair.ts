@@ -4,10 +4,11 @@
  * 5 s slices per variant move more with the load than with the change.
  *
  * Usage: node dist/bench/pair.js <A> <B> [pairs=20] [seconds per slice=1], A and B among
- * a (floor), b (real server, stub Jamf), m (npm start), e (Prism). Prints A/B requests/s over all slices,
+ * a (floor), b (real server, stub Jamf), m (npm start), e (Prism), or m@<dir> (m from another build, a folder
+ * inside this checkout holding that build's dist/, openapi/ and build/, e.g. bench/results/base). Prints A/B requests/s over all slices,
  * the median and quartiles of the per-pair ratios, and each side's req/s and CPU per request.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PATCH_BODY, PATCH_HEADERS, PATCH_PATH } from './common';
 import { runLoad } from './lib/load';
 import { cpuMs, forkServer, ROOT, startMain, startPrism, type Started } from './lib/proc';
@@ -18,12 +19,18 @@ const SERVERS: Record<string, () => Promise<Started>> = {
   m: () => startMain('m'),
   e: () => startPrism('e', join(ROOT, 'openapi', 'mdm-users.yaml'), join(ROOT, 'bench', 'results', 'prism-pair.log')),
 };
+/** A key of {@link SERVERS}, or `m@<dir>`: variant m from another build (a folder holding its dist/, openapi/, build/). */
+function serverOf(key: string): (() => Promise<Started>) | undefined {
+  const [base, root] = key.split('@');
+  if (base === 'm' && root) return () => startMain(key, [], resolve(root));
+  return SERVERS[key];
+}
 const requests = [{ method: 'PATCH' as const, path: PATCH_PATH, headers: PATCH_HEADERS, body: PATCH_BODY }];
 
 async function main(): Promise<void> {
   const [keyA = '', keyB = '', pairsArg, sliceArg] = process.argv.slice(2);
-  const startA = SERVERS[keyA];
-  const startB = SERVERS[keyB];
+  const startA = serverOf(keyA);
+  const startB = serverOf(keyB);
   if (!startA || !startB) throw new Error(`usage: pair <A> <B> [pairs] [seconds], A and B among ${Object.keys(SERVERS).join(', ')}`);
   const pairs = Number(pairsArg ?? 20);
   const seconds = Number(sliceArg ?? 1);

@@ -1,8 +1,8 @@
 /** Child processes of the benchmark: starting them, and reading their memory and CPU time from /proc. */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, openSync, closeSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { request } from 'undici';
 import { API_TOKEN, type ReadyMessage } from '../common';
 
@@ -94,12 +94,13 @@ export function startSimulatorCli(name: string, delayMs: number): Promise<Starte
 /**
  * Variant m: `node dist/src/main.js` as `npm start` runs it with no accounts file (embedded Jamf simulator,
  * demo account, production defaults), on a free port, with only the bench's API token and a never-refusing
- * per-token rate limit set. Ready once it answers HTTP at all.
+ * per-token rate limit set. Ready once it answers HTTP at all. `root`: the checkout whose build runs (another build,
+ * copied with its openapi/ and build/ into a folder of this checkout, for an A/B of two builds).
  */
-export async function startMain(name: string, execArgv: string[] = []): Promise<Started> {
+export async function startMain(name: string, execArgv: string[] = [], root = ROOT): Promise<Started> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...execArgv, join(ROOT, 'dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...execArgv, join(root, 'dist', 'src', 'main.js')], {
     env: { ...process.env, MDM_API_TOKENS: API_TOKEN, MDM_RATE_LIMIT_PER_TOKEN: '1000000000/1s', PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -141,6 +142,7 @@ export function freePort(): Promise<number> {
 /** Starts Prism's CLI mock on the spec; its log goes to a file; ready once the port answers. */
 export async function startPrism(name: string, spec: string, logFile: string): Promise<Started> {
   const port = await freePort();
+  mkdirSync(dirname(logFile), { recursive: true });
   const out = openSync(logFile, 'w');
   const child = spawn(process.execPath, [join(ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js'), 'mock', '-h', '127.0.0.1', '-p', String(port), spec], {
     stdio: ['ignore', out, out],

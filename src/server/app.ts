@@ -2,7 +2,7 @@
  * The composition root: the request pipeline, step by step, in the order a request meets it. Tests and
  * the bench build the app from these same steps (`pipeline`), never from copies.
  */
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors';
 import type { AccountRegistry } from './accounts/registry';
@@ -62,9 +62,22 @@ export interface Step {
   mount(app: Express): void;
 }
 
-const use = (name: string, handler: RequestHandler, path?: string): Step => ({
+/** Which requests a step applies to; the others pass it by. */
+type Applies = (req: Request) => boolean;
+
+/** Requests to the API: `/unified` and below, matched as Express matches a mount path (any case). */
+export const TO_API: Applies = (req) => /^\/unified(?:\/|$)/i.test(req.path);
+/** GET and HEAD requests, the only ones the docs and operations routes answer. */
+const READS: Applies = (req) => req.method === 'GET' || req.method === 'HEAD';
+
+/**
+ * A step mounted as one plain layer. `applies` filters in the layer itself: an Express path mount
+ * (`app.use('/unified', …)`) or a sub-router costs each request that passes through it a prefix trim
+ * and restore or a walk of the router's own stack, where a test of the path costs one call.
+ */
+const use = (name: string, handler: RequestHandler, applies?: Applies): Step => ({
   name,
-  mount: (app) => { if (path) app.use(path, handler); else app.use(handler); },
+  mount: (app) => { app.use(applies ? (req, res, next) => { if (applies(req)) handler(req, res, next); else next(); } : handler); },
 });
 
 /** A rate given as figures becomes an in-process limit (fixed window, exact Retry-After); a store is used as it is. */
@@ -99,13 +112,13 @@ export function pipeline(options: AppOptions): Step[] {
   const { ops, backend } = options;
   return [
     ...(ops?.metrics ? [use('request metrics', requestMetrics(ops.metrics, [ROUTE]))] : []),
-    ...(ops ? [use('health, readiness and metrics', opsRouter(ops))] : []),
-    ...(backend ? [use('backend header', backendHeader(backend), '/unified')] : []),
+    ...(ops ? [use('health, readiness and metrics', opsRouter(ops), READS)] : []),
+    ...(backend ? [use('backend header', backendHeader(backend), TO_API)] : []),
     use('request id and request log', requestContext(options.logger)),
     ...(options.shutdown ? [use('shutdown tracker', options.shutdown.track)] : []),
-    use('docs and the spec', docsRouter()),
-    use('bearer auth', bearerAuth(options.tokens), '/unified'),
-    use('per-token rate limit', perTokenRateLimit(tokenLimitStore(options.rateLimitPerToken)), '/unified'),
+    use('docs and the spec', docsRouter(), READS),
+    use('bearer auth', bearerAuth(options.tokens), TO_API),
+    use('per-token rate limit', perTokenRateLimit(tokenLimitStore(options.rateLimitPerToken)), TO_API),
     use('query parsing', parseQueryOnce),
     use('JSON body', jsonBody(options.bodyLimit)),
     { name: 'validation, account, idempotency, account rate limit, handler', mount: (app) => operationSteps(options, app) },

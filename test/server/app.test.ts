@@ -1,5 +1,5 @@
 import { createAccountRegistry } from '../../src/server/accounts/registry';
-import { createApp, pipeline } from '../../src/server/app';
+import { createApp, pipeline, TO_API } from '../../src/server/app';
 import { GracefulShutdown } from '../../src/server/http-server';
 import { createLogger } from '../../src/server/logger';
 import type { JamfUsersConnector } from '../../src/jamf/connector/types';
@@ -46,6 +46,43 @@ describe('the request pipeline', () => {
     try {
       const res = await fetch(`${server.url}/unified/mdm/users/7?integrated_account_id=${ACCOUNT}`, { method: 'PATCH', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"name":"x"}' });
       expect(await res.json()).toEqual({ id: 'fixed', name: 'fixed' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('guards every path the operation answers: the API steps match /unified as Express routes do, in any case', async () => {
+    const server = await listen(createApp(options()));
+    const patch = (path: string, token?: string) => fetch(`${server.url}${path}?integrated_account_id=${ACCOUNT}`, {
+      method: 'PATCH', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: '{"name":"x"}',
+    });
+    try {
+      for (const path of ['/UNIFIED/mdm/users/7', '/Unified/MDM/Users/7', '/unified/mdm/users/7/']) {
+        expect([path, (await patch(path)).status]).toEqual([path, 401]);
+        expect([path, (await patch(path, 't')).status]).toEqual([path, 200]);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('tells API paths from the rest as a mount on /unified would', () => {
+    const at = (path: string) => TO_API({ path } as Parameters<typeof TO_API>[0]);
+    expect(['/unified', '/unified/', '/unified/mdm/users/1', '/UNIFIED/x'].map(at)).toEqual([true, true, true, true]);
+    expect(['/', '/unifiedx', '/docs', '/x/unified', '//unified'].map(at)).toEqual([false, false, false, false, false]);
+  });
+
+  it('answers the docs and operations routes to GET and HEAD only, other methods get the error envelope', async () => {
+    const server = await listen(createApp({ ...options(), ops: { readiness: [] } }));
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${server.url}/healthz`, { method: 'HEAD' })).status).toBe(200);
+      expect((await fetch(`${server.url}/openapi.json`, { method: 'HEAD' })).status).toBe(200);
+      // /healthz is in the spec for GET, so the validator names the method; /docs is not, so it is no route.
+      const post = await fetch(`${server.url}/healthz`, { method: 'POST' });
+      expect([post.status, await post.json()]).toEqual([405, expect.objectContaining({ message: 'POST method not allowed' })]);
+      const del = await fetch(`${server.url}/docs`, { method: 'DELETE' });
+      expect([del.status, await del.json()]).toEqual([404, expect.objectContaining({ message: 'No route for DELETE /docs.' })]);
     } finally {
       await server.close();
     }
